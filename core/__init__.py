@@ -1,0 +1,1 @@
+"""DHR Hub core: the statutory review lifecycle and everything every CSP shares."""

@@ -1,0 +1,145 @@
+"""The application factory."""
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import jinja2
+from flask import Flask, g
+from flask_babel import get_locale
+from flask_login import LoginManager, current_user
+from flask_migrate import Migrate
+from flask_smorest import Api
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.exc import SQLAlchemyError
+
+from core import errors, i18n, labels
+from core.auth.passwords import use_profile
+from core.auth.roles import allows
+from core.config import ConfigError, from_environment
+from core.db import db
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+login_manager.login_view = "auth.sign_in"
+login_manager.login_message = None
+login_manager.session_protection = "strong"
+
+
+class DhrApi(Api):
+    """flask-smorest, minus its app-wide HTTPException handler: core/errors.py answers
+    problem details for the API and plain pages for people."""
+
+    def _register_error_handlers(self):
+        pass
+
+
+@login_manager.user_loader
+def _load_user(user_id: str):
+    from core.auth.models import User
+
+    try:
+        user = db.session.get(User, uuid.UUID(user_id))
+    except (ValueError, SQLAlchemyError):
+        db.session.rollback()
+        return None
+    return user if user is not None and user.is_active else None
+
+
+def create_app(config: dict | None = None) -> Flask:
+    instance = os.environ.get("DHR_INSTANCE_PATH")
+    app = Flask(__name__, instance_path=instance or None)
+    app.config.update(from_environment(app.instance_path))
+    app.config.update(config or {})
+    _check_production(app)
+    use_profile(app.config["DHR_PASSWORD_HASH"])
+
+    import core.models  # noqa: F401  (the whole schema, for Alembic and the walls)
+    import tenants.scoping  # noqa: F401  (installs the isolation listeners)
+
+    _templates(app)
+    db.init_app(app)
+    Migrate(app, db, directory=str(MIGRATIONS))
+    i18n.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    _blueprints(app)
+    errors.init_app(app)
+    _request_hooks(app)
+
+    from core.cli import dhr
+
+    app.cli.add_command(dhr)
+    return app
+
+
+def _check_production(app: Flask) -> None:
+    if app.config["DHR_ENV"] != "production":
+        return
+    if app.config["DHR_PASSWORD_HASH"] != "strong":
+        raise ConfigError("production must hash passwords with the strong argon2id profile")
+    if app.config.get("TESTING"):
+        raise ConfigError("TESTING must not be set in production")
+
+
+def _templates(app: Flask) -> None:
+    # govuk-frontend-jinja's macros call components with partial params (STACK.md snag 1).
+    app.jinja_env.undefined = jinja2.ChainableUndefined
+    app.jinja_loader = jinja2.ChoiceLoader([
+        jinja2.FileSystemLoader(str(Path(__file__).parent / "web" / "templates")),
+        jinja2.PrefixLoader({"govuk_frontend_jinja": jinja2.PackageLoader("govuk_frontend_jinja")}),
+    ])
+    app.jinja_env.filters["role_label"] = labels.role_label
+    app.jinja_env.filters["stage_label"] = labels.stage_label
+
+    @app.context_processor
+    def _globals():
+        return {
+            "current_locale": str(get_locale() or "en"),
+            "can": lambda permission: allows(getattr(g, "roles", frozenset()), permission),
+            "errors_list": lambda errs: [{"text": t, "href": f"#{f}"} for f, t in errs.items()],
+        }
+
+
+def _blueprints(app: Flask) -> None:
+    from core.auth.views import bp as auth_bp
+    from core.auth.views import tenant_bp as tokens_bp
+    from core.health import bp as health_bp
+    from core.reviews.api import blp as reviews_api
+    from core.reviews.views import bp as reviews_bp
+    from core.web.views import bp as web_bp
+
+    for bp in (health_bp, web_bp, auth_bp, tokens_bp, reviews_bp):
+        app.register_blueprint(bp)
+    app.config.update(
+        API_TITLE="DHR Hub API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+    )
+    api = DhrApi(app, spec_kwargs={"security": [{"bearerAuth": []}]})
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer",
+                       "description": "A personal API token, tied to one partnership."}
+    )
+    # The API authenticates with bearer tokens, never cookies, so CSRF cannot apply.
+    csrf.exempt(reviews_api)
+    api.register_blueprint(reviews_api)
+
+
+def _request_hooks(app: Flask) -> None:
+    from core.auth.guards import release_tenant
+
+    app.teardown_request(release_tenant)
+
+    @app.after_request
+    def _no_store(response):
+        # Case data must never sit in a shared or browser cache.
+        if getattr(g, "tenant", None) is not None or current_user.is_authenticated:
+            response.headers["Cache-Control"] = "no-store"
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response

@@ -1,0 +1,1 @@
+"""People and access: users, sign-in, API tokens and the role table."""

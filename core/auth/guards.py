@@ -1,0 +1,103 @@
+"""Binding a request to its tenant, and role checks.
+
+A tenant URL (``/t/<slug>/…`` or ``/api/v1/t/<slug>/…``) is honoured only for a member of
+that tenant (or a token issued in it). Anyone else gets the same 404 as for a tenant that
+does not exist. Inside the tenant, a role that may not act gets 403.
+"""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort, g, redirect, request, url_for
+from flask_login import current_user
+from werkzeug.exceptions import Unauthorized
+
+from core.audit import service as audit
+from core.auth import service as auth
+from core.auth.roles import allows
+from core.db import db
+from tenants import context
+from tenants.service import roles_in, tenant_by_slug
+
+
+def _pop_slug(_endpoint, values):
+    g.tenant_slug = (values or {}).pop("slug", None)
+
+
+def _add_slug(_endpoint, values):
+    if "slug" not in values and getattr(g, "tenant", None) is not None:
+        values["slug"] = g.tenant.slug
+
+
+def _bind(tenant, user) -> None:
+    roles = roles_in(user.id, tenant.id) if tenant is not None else frozenset()
+    if not roles:
+        abort(404)
+    g.tenant, g.roles = tenant, roles
+    g.tenant_token = context.enter(tenant.id)
+
+
+def _session_guard():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.sign_in", next=request.path))
+    _bind(tenant_by_slug(g.tenant_slug), current_user)
+    return None
+
+
+def _token_guard():
+    header = request.headers.get("Authorization", "")
+    scheme, _, presented = header.partition(" ")
+    found = auth.token_user(presented.strip()) if scheme.lower() == "bearer" else None
+    if found is None:
+        raise Unauthorized(www_authenticate=_bearer_challenge())
+    token, user = found
+    tenant = tenant_by_slug(g.tenant_slug)
+    if tenant is None or token.tenant_id != tenant.id:
+        abort(404)
+    g.api_user, g.api_token = user, token
+    _bind(tenant, user)
+
+
+def _bearer_challenge():
+    from werkzeug.datastructures import WWWAuthenticate
+
+    return WWWAuthenticate("bearer", {"realm": "dhr-hub"})
+
+
+def tenant_pages(bp) -> None:
+    """HTML blueprint under /t/<slug>: signed-in members only."""
+    bp.url_value_preprocessor(_pop_slug)
+    bp.url_defaults(_add_slug)
+    bp.before_request(_session_guard)
+
+
+def tenant_api(bp) -> None:
+    """JSON blueprint under /api/v1/t/<slug>: bearer tokens of that tenant only."""
+    bp.url_value_preprocessor(_pop_slug)
+    bp.url_defaults(_add_slug)
+    bp.before_request(_token_guard)
+
+
+def release_tenant(_exc=None) -> None:
+    token = g.pop("tenant_token", None)
+    if token is not None:
+        context.leave(token)
+
+
+def requires(permission: str):
+    """Refuse with 403 (audited) unless one of the user's roles here allows ``permission``."""
+
+    def decorate(view):
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            if not allows(g.roles, permission):
+                db.session.rollback()
+                audit.record("access.denied", details={"permission": permission,
+                                                       "path": request.path[:200]})
+                db.session.commit()
+                abort(403)
+            return view(*args, **kwargs)
+
+        return guarded
+
+    return decorate

@@ -1,0 +1,20 @@
+"""What each tenant role may do, as one table a reviewer can read at a glance.
+
+Independent chairs and panel members see only the reviews they are assigned to; review
+assignment arrives with the panel (issue 3), so until then they hold no review permission.
+CSP admins run membership and settings, not cases: need-to-know.
+"""
+from __future__ import annotations
+
+from tenants.roles import TenantRole as R
+
+PERMISSIONS: dict[str, frozenset[R]] = {
+    "review.list": frozenset({R.CSP_CHAIR, R.REVIEW_COORDINATOR, R.VIEWER}),
+    "review.read": frozenset({R.CSP_CHAIR, R.REVIEW_COORDINATOR, R.VIEWER}),
+    "review.create": frozenset({R.CSP_CHAIR, R.REVIEW_COORDINATOR}),
+    "token.manage_own": frozenset(R),
+}
+
+
+def allows(roles: frozenset[R] | set[R], permission: str) -> bool:
+    return bool(PERMISSIONS[permission] & set(roles))

@@ -1,0 +1,124 @@
+"""Sign-in and API tokens: the only code that writes users' credentials."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+
+from sqlalchemy import select
+
+from core.audit import service as audit
+from core.auth.models import ApiToken, User
+from core.auth.passwords import burn_time, hash_password, verify_password
+from core.db import db
+from tenants.models import Tenant, utcnow
+from tenants.service import roles_in
+
+TOKEN_PREFIX = "dhr_"
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Check a password; audit both outcomes. Unknown emails cost the same time."""
+    user = find_user(email)
+    if user is None:
+        burn_time(password)
+        ok = False
+    else:
+        ok = verify_password(user.password_hash, password) and user.is_active
+    audit.record(
+        "auth.sign_in" if ok else "auth.sign_in_failed",
+        object_type="user",
+        object_id=user.id if user else None,
+        actor=(user.id if user else None, normalise_email(email)[:254]),
+    )
+    db.session.commit()
+    return user if ok else None
+
+
+def create_user(email: str, display_name: str, password: str, **extra) -> User:
+    user = User(
+        email=normalise_email(email),
+        display_name=display_name,
+        password_hash=hash_password(password),
+        **extra,
+    )
+    db.session.add(user)
+    return user
+
+
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(user: User, tenant: Tenant, name: str) -> tuple[ApiToken, str]:
+    """Make a token for one user in one tenant. The plain token is returned once only."""
+    if not roles_in(user.id, tenant.id):
+        raise PermissionError("the user is not a member of this tenant")
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user_id=user.id,
+        tenant_id=tenant.id,
+        name=name,
+        token_hash=_digest(plain),
+        prefix=plain[: len(TOKEN_PREFIX) + 6],
+    )
+    db.session.add(token)
+    db.session.flush()
+    audit.record(
+        "token.create",
+        object_type="api_token",
+        object_id=token.id,
+        tenant_id=tenant.id,
+        actor=(user.id, user.email),
+        details={"name": name},
+    )
+    db.session.commit()
+    return token, plain
+
+
+def token_user(plain: str) -> tuple[ApiToken, User] | None:
+    """The live token and its user for a presented bearer token, or None."""
+    if not plain.startswith(TOKEN_PREFIX) or len(plain) > 100:
+        return None
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(plain)))
+    if token is None or token.revoked_at is not None or not token.user.is_active:
+        return None
+    return token, token.user
+
+
+def tokens_of(user: User, tenant: Tenant) -> list[ApiToken]:
+    return list(
+        db.session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.tenant_id == tenant.id)
+            .order_by(ApiToken.created_at.desc())
+        )
+    )
+
+
+def revoke_token(user: User, tenant: Tenant, token_id: uuid.UUID) -> bool:
+    """Revoke one of the user's own tokens in this tenant; False when there is none."""
+    token = db.session.scalar(
+        select(ApiToken).where(
+            ApiToken.id == token_id,
+            ApiToken.user_id == user.id,
+            ApiToken.tenant_id == tenant.id,
+            ApiToken.revoked_at.is_(None),
+        )
+    )
+    if token is None:
+        return False
+    token.revoked_at = utcnow()
+    audit.record("token.revoke", object_type="api_token", object_id=token.id)
+    db.session.commit()
+    return True

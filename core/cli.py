@@ -1,0 +1,64 @@
+"""``flask --app wsgi dhr …``: operator commands."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from core.db import db
+
+dhr = AppGroup("dhr", help="DHR Hub operator commands.")
+demo = AppGroup("demo", help="Invented demo data.")
+tokens = AppGroup("tokens", help="Personal API tokens.")
+audit_cli = AppGroup("audit", help="The audit chain.")
+dhr.add_command(demo)
+dhr.add_command(tokens)
+dhr.add_command(audit_cli)
+
+
+@demo.command("load")
+def demo_load():
+    """Load the invented demo partnerships, people and reviews (idempotent)."""
+    if not current_app.config["DHR_DEMO_ALLOWED"]:
+        raise click.ClickException("demo data is never loaded in production (DHR_ENV=production)")
+    from core import demo as demo_data
+
+    accounts = demo_data.load()
+    click.echo("Demo data loaded (all invented). Sign in at http://127.0.0.1:8000/sign-in as:")
+    for email, password, what in accounts:
+        click.echo(f"  {email:<40} {password:<28} {what}")
+
+
+@tokens.command("create")
+@click.argument("email")
+@click.argument("tenant_slug")
+@click.option("--name", default="command line", help="What the token is for.")
+def tokens_create(email: str, tenant_slug: str, name: str):
+    """Print a new API token for EMAIL in TENANT_SLUG (shown once)."""
+    from core.auth import service as auth
+    from tenants.service import tenant_by_slug
+
+    user, tenant = auth.find_user(email), tenant_by_slug(tenant_slug)
+    if user is None or tenant is None:
+        raise click.ClickException("no such user or tenant")
+    try:
+        _token, plain = auth.create_token(user, tenant, name)
+    except PermissionError as refused:
+        raise click.ClickException(str(refused)) from None
+    click.echo(plain)
+
+
+@audit_cli.command("verify")
+def audit_verify():
+    """Check every audit event against its hash and its predecessor."""
+    from core.audit.service import verify
+
+    checked, problem = verify()
+    db.session.rollback()
+    if problem is not None:
+        click.echo(f"audit chain BROKEN at event {problem.seq}: {problem.reason} "
+                   f"({checked} events before it are intact)", err=True)
+        sys.exit(1)
+    click.echo(f"audit chain intact: {checked} events")

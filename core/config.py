@@ -1,0 +1,62 @@
+"""Settings from the environment (``DHR_*``), with safe development defaults.
+
+Production refuses to start on a missing secret: a signed-cookie session with a guessable
+key would let anyone forge a sign-in.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a service that may start."""
+
+
+ENVIRONMENTS = ("development", "test", "production")
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _dev_secret(instance: Path) -> str:
+    """A per-checkout secret, kept under instance/ so every gunicorn worker shares it."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def from_environment(instance_path: str, environ: dict[str, str] | None = None) -> dict:
+    env = os.environ if environ is None else environ
+    instance = Path(instance_path)
+    dhr_env = env.get("DHR_ENV", "development")
+    if dhr_env not in ENVIRONMENTS:
+        raise ConfigError(f"DHR_ENV must be one of {', '.join(ENVIRONMENTS)}, not {dhr_env!r}")
+    production = dhr_env == "production"
+    secret = env.get("DHR_SECRET_KEY", "")
+    if production and len(secret) < 32:
+        raise ConfigError(
+            "DHR_SECRET_KEY must be set to at least 32 random characters in production"
+        )
+    database = env.get("DHR_DATABASE_URL") or f"sqlite:///{instance / 'dhr.sqlite3'}"
+    return {
+        "DHR_ENV": dhr_env,
+        "SECRET_KEY": secret or _dev_secret(instance),
+        "SQLALCHEMY_DATABASE_URI": database,
+        "SESSION_COOKIE_SECURE": _flag(env.get("DHR_COOKIE_SECURE"), production),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_NAME": "dhr_session",
+        "PERMANENT_SESSION_LIFETIME": int(env.get("DHR_SESSION_SECONDS", 8 * 3600)),
+        "MAX_CONTENT_LENGTH": int(env.get("DHR_MAX_REQUEST_BYTES", 1024 * 1024)),
+        "DHR_DEMO_ALLOWED": not production,
+        "DHR_PASSWORD_HASH": env.get("DHR_PASSWORD_HASH", "strong"),
+        "DHR_DB_APP_ROLE": env.get("DHR_DB_APP_ROLE") or None,
+    }

@@ -1,0 +1,95 @@
+"""Invented demo data: every partnership, person and case here is fictional.
+
+Loading is idempotent: running it again adds nothing that is already there.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from core.audit import service as audit
+from core.auth.models import User
+from core.auth.service import create_user
+from core.db import db
+from core.reviews import service as reviews
+from core.reviews.models import Review
+from tenants.context import tenant_scope
+from tenants.models import Membership, Region, RegionMembership, Tenant
+from tenants.roles import RegionRole, TenantRole
+
+REGIONS = {
+    "cheshire": "Cheshire (demo)",
+    "lancashire": "Lancashire (demo)",
+    "greater-manchester": "Greater Manchester (demo)",
+    "west-midlands": "West Midlands (demo)",
+}
+# slug, name, reference prefix, police force, region
+TENANTS = [
+    ("warrington", "Warrington CSP (demo)", "WAR", "Cheshire Constabulary", "cheshire"),
+    ("preston", "Preston CSP (demo)", "PRE", "Lancashire Constabulary", "lancashire"),
+    ("bolton", "Bolton CSP (demo)", "BOL", "Greater Manchester Police", "greater-manchester"),
+    ("manchester", "Manchester CSP (demo)", "MAN", "Greater Manchester Police",
+     "greater-manchester"),
+    ("wigan", "Wigan CSP (demo)", "WIG", "Greater Manchester Police", "greater-manchester"),
+    ("walsall", "Walsall CSP (demo)", "WAL", "West Midlands Police", "west-midlands"),
+]
+REVIEWS = [
+    {"pseudonym": "Adult A (invented demo case)", "date_of_death": date(2026, 1, 10),
+     "notification_date": date(2026, 1, 14), "notifying_agency": "Police (demo)"},
+    {"pseudonym": "Adult B (invented demo case)", "date_of_death": date(2026, 5, 2),
+     "notification_date": date(2026, 5, 6), "notifying_agency": "Adult social care (demo)"},
+]
+REGIONAL_ADMIN = ("regional@greater-manchester.example", "greater-manchester")
+
+
+def _get_or_add(model, lookup: dict, **values):
+    row = db.session.scalar(select(model).filter_by(**lookup))
+    if row is None:
+        row = model(**lookup, **values)
+        db.session.add(row)
+        db.session.flush()
+    return row
+
+
+def _user(email: str, name: str, password: str) -> User:
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None:
+        user = create_user(email, name, password)
+        db.session.flush()
+    return user
+
+
+def load() -> list[tuple[str, str, str]]:
+    """Create the demo; return (email, password, what they are) for each demo account."""
+    accounts: list[tuple[str, str, str]] = []
+    regions = {slug: _get_or_add(Region, {"slug": slug}, name=name)
+               for slug, name in REGIONS.items()}
+    for slug, name, prefix, force, region in TENANTS:
+        tenant = _get_or_add(Tenant, {"slug": slug}, name=name, reference_prefix=prefix,
+                             police_force=force, region_id=regions[region].id, locale="en")
+        for who, role, label in (("coordinator", TenantRole.REVIEW_COORDINATOR, "Coordinator"),
+                                 ("chair", TenantRole.CSP_CHAIR, "CSP chair")):
+            email, password = f"{who}@{slug}.example", f"demo-{slug}"
+            user = _user(email, f"Demo {label}, {name}", password)
+            _get_or_add(Membership, {"user_id": user.id, "tenant_id": tenant.id, "role": role})
+            accounts.append((email, password, f"{role.value}, {slug}"))
+        db.session.commit()
+        _reviews(tenant)
+    email, region = REGIONAL_ADMIN
+    admin = _user(email, "Demo Regional Admin", f"demo-{region}")
+    _get_or_add(RegionMembership, {"user_id": admin.id, "region_id": regions[region].id,
+                                   "role": RegionRole.REGIONAL_ADMIN})
+    db.session.commit()
+    accounts.append((email, f"demo-{region}", f"regional_admin, {region}"))
+    return accounts
+
+
+def _reviews(tenant: Tenant) -> None:
+    with tenant_scope(tenant.id):
+        have = set(db.session.scalars(select(Review.pseudonym)))
+        for data in REVIEWS:
+            if data["pseudonym"] not in have:
+                reviews.create_review(tenant, dict(data), actor_id=None)
+        audit.record("demo.loaded", object_type="tenant", object_id=tenant.id)
+        db.session.commit()

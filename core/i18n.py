@@ -1,0 +1,38 @@
+"""English and Welsh. The choice comes from ``?lang=``, then the person's remembered
+choice, then the tenant's language, then the browser."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import g, request, session
+from flask_babel import Babel, format_date
+
+LANGUAGES = ("en", "cy")
+TRANSLATIONS = Path(__file__).parent / "translations"
+
+babel = Babel()
+
+
+def select_locale() -> str:
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        session["lang"] = asked
+        return asked
+    if session.get("lang") in LANGUAGES:
+        return session["lang"]
+    tenant = getattr(g, "tenant", None)
+    if tenant is not None and tenant.locale in LANGUAGES:
+        return tenant.locale
+    return request.accept_languages.best_match(LANGUAGES) or "en"
+
+
+def uk_date(value) -> str:
+    """Dates as people in the UK write them: 3 March 2026 / 3 Mawrth 2026."""
+    return format_date(value, "d MMMM yyyy") if value else ""
+
+
+def init_app(app) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.filters["uk_date"] = uk_date

@@ -1,0 +1,1 @@
+"""Reviews: one Domestic Homicide Review (DARDR) each, owned by one CSP."""

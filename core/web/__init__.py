@@ -1,0 +1,1 @@
+"""Pages that belong to no tenant, the shared layout and error pages."""

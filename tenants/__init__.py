@@ -1,0 +1,1 @@
+"""Multi-tenancy: CSPs, regions, memberships, and the walls that keep tenants apart."""

@@ -1,0 +1,71 @@
+"""Regions, tenants (one CSP each) and who belongs to them.
+
+These tables describe the platform, not case data, so they are not tenant-scoped: sign-in
+must read memberships before any tenant is chosen. Case data lives in models that mix in
+``TenantScoped`` (tenants/scoping.py).
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+
+from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.db import Model
+from tenants.roles import RegionRole, TenantRole
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Region(Model):
+    __tablename__ = "regions"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    tenants: Mapped[list["Tenant"]] = relationship(back_populates="region")
+
+
+class Tenant(Model):
+    """One Community Safety Partnership."""
+
+    __tablename__ = "tenants"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    reference_prefix: Mapped[str] = mapped_column(String(8))
+    police_force: Mapped[str] = mapped_column(String(200))
+    locale: Mapped[str] = mapped_column(String(8), default="en")
+    region_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("regions.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    region: Mapped[Region] = relationship(back_populates="tenants")
+
+
+class Membership(Model):
+    """A person's role in one CSP; several rows give several roles."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("user_id", "tenant_id", "role"),)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"), index=True)
+    role: Mapped[TenantRole] = mapped_column(
+        Enum(TenantRole, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
+    )
+    tenant: Mapped[Tenant] = relationship()
+
+
+class RegionMembership(Model):
+    """A regional admin's hold on a region: aggregates and plugin settings, never cases."""
+
+    __tablename__ = "region_memberships"
+    __table_args__ = (UniqueConstraint("user_id", "region_id", "role"),)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    region_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("regions.id"), index=True)
+    role: Mapped[RegionRole] = mapped_column(
+        Enum(RegionRole, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
+    )
+    region: Mapped[Region] = relationship()

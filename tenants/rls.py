@@ -1,0 +1,34 @@
+"""PostgreSQL row-level security and grants, for migrations to call.
+
+The application connects as a role that owns no table and has neither SUPERUSER nor
+BYPASSRLS; FORCE makes the policy bind the table owner too. An unset or reset setting
+(``''``) matches no row.
+"""
+from __future__ import annotations
+
+from sqlalchemy import text
+
+TENANT_EXPR = "NULLIF(current_setting('dhr.tenant_id', true), '')::uuid"
+
+
+def is_postgresql(bind) -> bool:
+    return bind.dialect.name == "postgresql"
+
+
+def enable_tenant_rls(bind, table: str) -> None:
+    if not is_postgresql(bind):
+        return
+    bind.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
+    bind.execute(text(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY"))
+    bind.execute(text(
+        f"CREATE POLICY tenant_isolation ON {table} "
+        f"USING (tenant_id = {TENANT_EXPR}) WITH CHECK (tenant_id = {TENANT_EXPR})"
+    ))
+
+
+def grant(bind, app_role: str | None, table: str, privileges: str) -> None:
+    """Grant the application role exactly what it needs on one table."""
+    if not app_role or not is_postgresql(bind):
+        return
+    role = bind.dialect.identifier_preparer.quote(app_role)
+    bind.execute(text(f"GRANT {privileges} ON {table} TO {role}"))

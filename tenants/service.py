@@ -1,0 +1,50 @@
+"""Looking up tenants and who belongs to them (platform tables, no tenant context needed)."""
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+
+from core.db import db
+from tenants.models import Membership, Region, RegionMembership, Tenant
+from tenants.roles import TenantRole
+
+
+def tenant_by_slug(slug: str) -> Tenant | None:
+    if len(slug) > 64:
+        return None
+    return db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+
+
+def roles_in(user_id: uuid.UUID, tenant_id: uuid.UUID) -> frozenset[TenantRole]:
+    rows = db.session.scalars(
+        select(Membership.role).where(
+            Membership.user_id == user_id, Membership.tenant_id == tenant_id
+        )
+    )
+    return frozenset(rows)
+
+
+def tenants_of(user_id: uuid.UUID) -> list[tuple[Tenant, list[TenantRole]]]:
+    """The user's tenants with their roles there, by tenant name (for the home page)."""
+    rows = db.session.execute(
+        select(Tenant, Membership.role)
+        .join(Membership, Membership.tenant_id == Tenant.id)
+        .where(Membership.user_id == user_id)
+        .order_by(Tenant.name, Membership.role)
+    )
+    grouped: dict[uuid.UUID, tuple[Tenant, list[TenantRole]]] = {}
+    for tenant, role in rows:
+        grouped.setdefault(tenant.id, (tenant, []))[1].append(role)
+    return list(grouped.values())
+
+
+def regions_of(user_id: uuid.UUID) -> list[Region]:
+    return list(
+        db.session.scalars(
+            select(Region)
+            .join(RegionMembership, RegionMembership.region_id == Region.id)
+            .where(RegionMembership.user_id == user_id)
+            .order_by(Region.name)
+        )
+    )
