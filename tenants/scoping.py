@@ -16,14 +16,23 @@ import uuid
 from sqlalchemy import ForeignKey, Uuid, event, text
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, declared_attr, mapped_column
 from sqlalchemy.orm import with_loader_criteria
+from sqlalchemy.sql.util import find_tables
 
 from tenants import context
 
 _RLS_MARK = "dhr_tenant_id"
 
 
+_SCOPED_TABLES: set[str] = set()
+
+
 class TenantScoped:
     """Mixin for every tenant-owned model: a NOT NULL, indexed ``tenant_id``."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if getattr(cls, "__tablename__", None):
+            _SCOPED_TABLES.add(cls.__tablename__)
 
     @declared_attr
     def tenant_id(cls) -> Mapped[uuid.UUID]:
@@ -65,7 +74,15 @@ def _on_begin(session, _transaction, connection):
 
 
 def _touches_scoped(state: ORMExecuteState) -> bool:
-    return any(issubclass(m.class_, TenantScoped) for m in state.all_mappers)
+    """Any tenant-owned entity or table anywhere in the statement (counts, joins, aliases)."""
+    if any(issubclass(m.class_, TenantScoped) for m in state.all_mappers):
+        return True
+    for table in find_tables(state.statement, include_aliases=True, include_crud=True,
+                             include_joins=True):
+        base = getattr(table, "element", table)
+        if getattr(base, "name", None) in _SCOPED_TABLES:
+            return True
+    return False
 
 
 @event.listens_for(Session, "do_orm_execute")

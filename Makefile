@@ -1,0 +1,50 @@
+# DHR Hub: `make run` serves the demo, `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PO := $(wildcard core/translations/*/LC_MESSAGES/messages.po)
+MO := $(PO:.po=.mo)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export FLASK_APP := wsgi
+
+.PHONY: run test test-sqlite test-postgresql install migrate demo translations clean
+
+install: $(STAMP) $(MO)
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]' -c constraints.txt
+	@touch $(STAMP)
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+migrate: install
+	$(BIN)/flask db upgrade
+
+demo: migrate
+	$(BIN)/flask dhr demo load
+
+run: demo
+	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+
+# SQLite always; PostgreSQL as well when DHR_TEST_DATABASE_URL is set (see .ci/run).
+test: install
+	$(BIN)/pytest -q
+	@if [ -n "$$DHR_TEST_DATABASE_URL" ]; then \
+	  echo "== the same suite on PostgreSQL =="; \
+	  DHR_TEST_TARGET=postgresql $(BIN)/pytest -q; \
+	fi
+
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output \
+	  -o core/translations/messages.pot .
+	$(BIN)/pybabel update -i core/translations/messages.pot -d core/translations --no-fuzzy-matching
+	$(MAKE) $(MO)
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,110 @@
+"""Invented test data: two partnerships, everyone in every role, reviews and tokens."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from core.auth import service as auth
+from core.auth.models import ApiToken, User
+from core.db import db
+from core.reviews import service as reviews
+from tenants.context import tenant_scope
+from tenants.models import Membership, Region, RegionMembership, Tenant
+from tenants.roles import RegionRole, TenantRole
+
+REVIEW_DATA = {
+    "pseudonym": "Test Adult (invented)",
+    "date_of_death": date(2026, 2, 1),
+    "notification_date": date(2026, 2, 3),
+    "notifying_agency": "Test Police",
+}
+
+
+@dataclass(frozen=True)
+class ReviewRef:
+    """Plain values, so tests never lazy-load a review outside its tenant."""
+
+    id: object
+    reference: str
+    tenant_id: object
+
+
+@dataclass
+class World:
+    tenants: dict[str, Tenant] = field(default_factory=dict)
+    regions: dict[str, Region] = field(default_factory=dict)
+    users: dict[tuple[str, str], User] = field(default_factory=dict)
+    tokens: dict[tuple[str, str], str] = field(default_factory=dict)
+    token_rows: dict[tuple[str, str], ApiToken] = field(default_factory=dict)
+    reviews: dict[str, list[ReviewRef]] = field(default_factory=dict)
+
+    def password(self, email: str) -> str:
+        return "pw-" + email
+
+
+def make_region(slug: str) -> Region:
+    region = Region(slug=slug, name=f"{slug.title()} (test)")
+    db.session.add(region)
+    db.session.flush()
+    return region
+
+
+def make_tenant(slug: str, region: Region, prefix: str) -> Tenant:
+    tenant = Tenant(slug=slug, name=f"{slug.title()} CSP (test)", reference_prefix=prefix,
+                    police_force="Test Police", region_id=region.id, locale="en")
+    db.session.add(tenant)
+    db.session.flush()
+    return tenant
+
+
+def make_user(email: str, **extra) -> User:
+    user = auth.create_user(email, email.split("@")[0], "pw-" + email, **extra)
+    db.session.flush()
+    return user
+
+
+def add_member(user: User, tenant: Tenant, role: TenantRole) -> None:
+    db.session.add(Membership(user_id=user.id, tenant_id=tenant.id, role=role))
+    db.session.flush()
+
+
+def make_review(tenant: Tenant, **overrides) -> ReviewRef:
+    with tenant_scope(tenant.id):
+        review = reviews.create_review(tenant, {**REVIEW_DATA, **overrides}, actor_id=None)
+        return ReviewRef(review.id, review.reference, review.tenant_id)
+
+
+def build_world() -> World:
+    world = World()
+    world.regions = {"north": make_region("north"), "south": make_region("south")}
+    world.tenants = {
+        "alpha": make_tenant("alpha", world.regions["north"], "ALP"),
+        "beta": make_tenant("beta", world.regions["south"], "BET"),
+    }
+    for slug, tenant in world.tenants.items():
+        for role in TenantRole:
+            user = make_user(f"{role.value}@{slug}.test")
+            add_member(user, tenant, role)
+            world.users[(slug, role.value)] = user
+    regional = make_user("regional@north.test")
+    db.session.add(RegionMembership(user_id=regional.id, region_id=world.regions["north"].id,
+                                    role=RegionRole.REGIONAL_ADMIN))
+    world.users[("north", "regional_admin")] = regional
+    world.users[("hub", "platform_admin")] = make_user("platform@hub.test",
+                                                        is_platform_admin=True)
+    db.session.commit()
+    for (slug, role), user in list(world.users.items()):
+        if slug in world.tenants:
+            row, plain = auth.create_token(user, world.tenants[slug], f"{role} token")
+            world.tokens[(slug, role)] = plain
+            world.token_rows[(slug, role)] = row
+    world.reviews = {
+        "alpha": [make_review(world.tenants["alpha"]),
+                  make_review(world.tenants["alpha"], pseudonym="Second Adult (invented)")],
+        "beta": [make_review(world.tenants["beta"])],
+    }
+    return world
+
+
+def sign_in(client, email: str, password: str | None = None):
+    return client.post("/sign-in", data={"email": email, "password": password or "pw-" + email})

@@ -1,0 +1,180 @@
+"""The cross-tenant matrix: every URL rule × every role of another tenant.
+
+Walks ``app.url_map``. For each rule that takes a tenant or an object, tenant alpha's
+objects are read, listed, created, changed and revoked by people (and tokens) of tenant
+beta in every role, by alpha's regional admin and by a platform admin (neither may see case
+content). Each attempt must answer 404 (or 403 inside beta's own tenant) and change
+nothing. A rule the matrix cannot classify fails the test, so new endpoints are covered by
+default.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from core.auth.models import ApiToken
+from core.db import db
+from core.reviews.models import ReferenceCounter, Review
+from tenants.context import tenant_scope
+from tenants.models import Membership
+from tenants.roles import TenantRole
+from tests.factories import sign_in
+
+# Rules that belong to no tenant and show no case data.
+GLOBAL_RULES = {
+    "static", "health.healthz", "auth.sign_in", "auth.sign_out", "web.home",
+    "api-docs.openapi_json",
+}
+# How to fill each URL parameter with one of tenant alpha's objects.
+OBJECTS = {
+    "review_id": lambda w: w.reviews["alpha"][0].id,
+    "token_id": lambda w: w.token_rows[("alpha", "review_coordinator")].id,
+}
+# A valid body for every rule that takes one, so tenancy is the only reason to refuse.
+BODIES = {
+    "reviews.new": {"pseudonym": "Matrix Adult", "date_of_death-day": "1",
+                    "date_of_death-month": "3", "date_of_death-year": "2026",
+                    "notification_date-day": "2", "notification_date-month": "3",
+                    "notification_date-year": "2026", "notifying_agency": "Matrix Police"},
+    "reviews_api.create_review": {"pseudonym": "Matrix Adult", "date_of_death": "2026-03-01",
+                                  "notification_date": "2026-03-02",
+                                  "notifying_agency": "Matrix Police"},
+    "tokens.create_token": {"name": "matrix"},
+    "tokens.revoke_token": {},
+}
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _snapshot(world) -> dict:
+    """Every tenant-owned row and credential of both tenants, as plain tuples."""
+    db.session.expire_all()
+    snap = {}
+    for slug, tenant in world.tenants.items():
+        with tenant_scope(tenant.id):
+            snap[f"{slug}.reviews"] = sorted(
+                (str(r.id), r.reference, r.pseudonym, r.stage, r.version)
+                for r in db.session.scalars(select(Review)))
+            snap[f"{slug}.counters"] = sorted(
+                (c.year, c.last_number) for c in db.session.scalars(select(ReferenceCounter)))
+        db.session.commit()
+    snap["tokens"] = sorted((str(t.id), str(t.tenant_id), t.revoked_at is None)
+                            for t in db.session.scalars(select(ApiToken)))
+    snap["memberships"] = sorted((str(m.user_id), str(m.tenant_id), m.role.value)
+                                 for m in db.session.scalars(select(Membership)))
+    db.session.commit()
+    return snap
+
+
+def _classify(rule) -> str:
+    params = set(rule.arguments)
+    if rule.endpoint in GLOBAL_RULES:
+        return "global"
+    unknown = params - {"slug"} - set(OBJECTS)
+    if "slug" not in params or unknown:
+        raise AssertionError(
+            f"the isolation matrix cannot classify {rule.rule} ({rule.endpoint}): "
+            f"add it to GLOBAL_RULES or teach OBJECTS its parameters {sorted(unknown)}")
+    return "api" if rule.rule.startswith("/api/") else "html"
+
+
+def _url(app, rule, slug: str, world) -> str:
+    values = {name: OBJECTS[name](world) for name in rule.arguments if name != "slug"}
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(rule.endpoint, slug=slug, **values)
+
+
+def _send(client, method: str, url: str, endpoint: str, api: bool, token: str | None):
+    if method != "GET" and endpoint not in BODIES:
+        raise AssertionError(f"the matrix has no body for {method} {endpoint}: add one")
+    body = BODIES.get(endpoint) if method != "GET" else None
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    if api:
+        return client.open(url, method=method, json=body, headers=headers)
+    return client.open(url, method=method, data=body, headers=headers)
+
+
+def _actors(world, kind: str):
+    """(label, email to sign in as, token) for everyone who is not a member of alpha."""
+    for role in TenantRole:
+        user = world.users[("beta", role.value)]
+        yield (f"beta {role.value}", user.email, world.tokens[("beta", role.value)])
+    if kind == "html":  # only tenant members hold tokens
+        yield ("alpha's regional admin", world.users[("north", "regional_admin")].email, None)
+        yield ("platform admin", world.users[("hub", "platform_admin")].email, None)
+
+
+def test_every_rule_refuses_every_other_tenant_role(app, world):
+    before = _snapshot(world)
+    failures, tried, rules_checked = [], 0, set()
+    for rule in app.url_map.iter_rules():
+        kind = _classify(rule)
+        if kind == "global":
+            continue
+        rules_checked.add(rule.rule)
+        has_objects = any(name in OBJECTS for name in rule.arguments)
+        for method in sorted(set(rule.methods) & set(METHODS)):
+            for label, email, token in _actors(world, kind):
+                client = app.test_client()
+                if kind == "html":
+                    assert sign_in(client, email).status_code == 302
+                variants = [("alpha", {404})]
+                if has_objects:  # beta's own tenant in the URL, alpha's object in the path
+                    variants.append(("beta", {403, 404}))
+                for slug, allowed in variants:
+                    url = _url(app, rule, slug, world)
+                    response = _send(client, method, url, rule.endpoint, kind == "api",
+                                     token if kind == "api" else None)
+                    tried += 1
+                    if response.status_code not in allowed:
+                        failures.append(f"{method} {url} as {label}: {response.status_code}")
+                    if _snapshot(world) != before:
+                        failures.append(f"{method} {url} as {label} CHANGED DATA")
+                        before = _snapshot(world)
+    assert not failures, "cross-tenant access:\n" + "\n".join(failures)
+    # The walk really happened (printed for the closing note: pytest -s).
+    print(f"isolation matrix: {len(rules_checked)} tenant rules, {tried} cross-tenant requests")
+    assert len(rules_checked) >= 7 and tried >= 90
+
+
+def test_anonymous_requests_reach_nothing(app, world):
+    before = _snapshot(world)
+    client = app.test_client()
+    for rule in app.url_map.iter_rules():
+        kind = _classify(rule)
+        if kind == "global":
+            continue
+        for method in sorted(set(rule.methods) & set(METHODS)):
+            response = _send(client, method, _url(app, rule, "alpha", world), rule.endpoint,
+                             kind == "api", None)
+            expected = 401 if kind == "api" else 302
+            assert response.status_code == expected, (method, rule.rule)
+            if kind == "html":
+                assert "/sign-in" in response.headers["Location"]
+    assert _snapshot(world) == before
+
+
+def test_an_unknown_rule_shape_fails_the_matrix(app):
+    """A new endpoint with an unknown parameter must not slip through unclassified."""
+    from werkzeug.routing import Rule
+
+    import pytest
+
+    with pytest.raises(AssertionError, match="cannot classify"):
+        _classify(Rule("/t/<slug>/documents/<uuid:document_id>", endpoint="documents.get"))
+    with pytest.raises(AssertionError, match="cannot classify"):
+        _classify(Rule("/exports/everything", endpoint="exports.all"))
+
+
+def test_members_reach_their_own_tenant(app, world):
+    """The control: the same URLs work for alpha's own coordinator, so 404s above mean
+    isolation, not broken routes."""
+    client = app.test_client()
+    sign_in(client, world.users[("alpha", "review_coordinator")].email)
+    review = world.reviews["alpha"][0]
+    assert client.get("/t/alpha/").status_code == 200
+    assert client.get(f"/t/alpha/reviews/{review.id}").status_code == 200
+    token = world.tokens[("alpha", "review_coordinator")]
+    api = client.get(f"/api/v1/t/alpha/reviews/{review.id}",
+                     headers={"Authorization": f"Bearer {token}"})
+    assert api.status_code == 200 and api.json["reference"] == review.reference
