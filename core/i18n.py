@@ -1,5 +1,5 @@
 """English and Welsh. The choice comes from ``?lang=``, then the person's remembered
-choice, then the tenant's language, then the browser."""
+choice, then the browser's languages, then the tenant's language."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,10 +20,13 @@ def select_locale() -> str:
         return asked
     if session.get("lang") in LANGUAGES:
         return session["lang"]
+    browser = request.accept_languages.best_match(LANGUAGES)
+    if browser:
+        return browser
     tenant = getattr(g, "tenant", None)
     if tenant is not None and tenant.locale in LANGUAGES:
         return tenant.locale
-    return request.accept_languages.best_match(LANGUAGES) or "en"
+    return "en"
 
 
 def uk_date(value) -> str:

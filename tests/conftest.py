@@ -6,11 +6,14 @@ DHR_TEST_ADMIN_DATABASE_URL runs the migrations and clears the tables between te
 """
 from __future__ import annotations
 
+import contextvars
 import os
 from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import create_engine, make_url, text
+
+from flask.testing import FlaskClient
 
 from core.app import create_app
 from core.db import db
@@ -81,6 +84,14 @@ def _clear(engine) -> None:
                           "VALUES (1, 0, :g)"), {"g": "0" * 64})
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in a fresh context, as under gunicorn: no app context, ``g``,
+    session or tenant context leaks in from the test or from the request before."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 def make_test_app(database, **overrides):
     config = {
         "SQLALCHEMY_DATABASE_URI": database.url,
@@ -89,7 +100,9 @@ def make_test_app(database, **overrides):
         "DHR_PASSWORD_HASH": "fast",
     }
     config.update(overrides)
-    return create_app(config)
+    application = create_app(config)
+    application.test_client_class = IsolatedClient
+    return application
 
 
 @pytest.fixture

@@ -1,0 +1,110 @@
+"""The audit chain: every sign-in, read and write is recorded, chained and verifiable."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select, text
+
+from core.audit.models import AuditEvent
+from core.audit.service import AuditTampering
+from core.db import db
+from tests.factories import sign_in
+
+
+def _actions():
+    db.session.expire_all()
+    return [e.action for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.seq))]
+
+
+def _verify(app):
+    return app.test_cli_runner().invoke(args=["dhr", "audit", "verify"])
+
+
+def test_sign_in_reads_and_writes_are_audited(app, world, client):
+    start = len(_actions())
+    sign_in(client, "nobody@alpha.test", "wrong")
+    sign_in(client, "review_coordinator@alpha.test")
+    review = world.reviews["alpha"][0]
+    client.get("/t/alpha/")
+    client.get(f"/t/alpha/reviews/{review.id}")
+    client.post("/t/alpha/reviews/new", data={
+        "pseudonym": "Audited Adult", "date_of_death-day": "1", "date_of_death-month": "2",
+        "date_of_death-year": "2026", "notification_date-day": "3",
+        "notification_date-month": "2", "notification_date-year": "2026",
+        "notifying_agency": "Police"})
+    assert _actions()[start:] == ["auth.sign_in_failed", "auth.sign_in", "review.list",
+                                  "review.read", "review.create"]
+    read = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "review.read")
+                              .order_by(AuditEvent.seq.desc())).first()
+    assert read.actor == "review_coordinator@alpha.test"
+    assert read.tenant_id == world.tenants["alpha"].id
+    assert read.object_id == str(review.id)
+    assert read.source_ip == "127.0.0.1"
+
+
+def test_token_creation_and_denials_are_audited(app, world, client):
+    sign_in(client, "viewer@alpha.test")
+    client.post("/t/alpha/tokens", data={"name": "reporting"})
+    assert client.post("/t/alpha/reviews/new", data={}).status_code == 403
+    assert _actions()[-2:] == ["token.create", "access.denied"]
+
+
+def test_verify_passes_on_an_untouched_chain(app, world):
+    result = _verify(app)
+    assert result.exit_code == 0, result.output
+    assert "intact" in result.output
+
+
+def test_altering_one_row_breaks_the_chain_and_names_it(app, world, admin_engine):
+    with admin_engine.begin() as conn:  # the owner role: the app role may not UPDATE
+        conn.execute(text("UPDATE audit_events SET actor = 'someone else' WHERE seq = 5"))
+    result = _verify(app)
+    assert result.exit_code == 1
+    assert "event 5" in result.output and "altered" in result.output
+
+
+def test_removing_a_row_breaks_the_chain(app, world, admin_engine):
+    with admin_engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_events WHERE seq = 3"))
+    result = _verify(app)
+    assert result.exit_code == 1 and "event 3" in result.output
+
+
+def test_removing_the_newest_rows_breaks_the_chain(app, world, admin_engine):
+    with admin_engine.begin() as conn:
+        last = conn.execute(text("SELECT max(seq) FROM audit_events")).scalar()
+        conn.execute(text("DELETE FROM audit_events WHERE seq = :s"), {"s": last})
+    result = _verify(app)
+    assert result.exit_code == 1 and f"event {last}" in result.output
+
+
+def test_the_orm_refuses_to_change_or_delete_audit_events(app, world):
+    event = db.session.scalars(select(AuditEvent)).first()
+    event.action = "rewritten"
+    with pytest.raises(AuditTampering):
+        db.session.flush()
+    db.session.rollback()
+    db.session.delete(db.session.scalars(select(AuditEvent)).first())
+    with pytest.raises(AuditTampering):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_a_failed_write_leaves_no_audit_event(app, world, monkeypatch):
+    """The write and its audit line commit together or not at all."""
+    from core.reviews import service
+    from tenants.context import tenant_scope
+
+    before = len(_actions())
+
+    def broken_flush(*_a, **_k):
+        raise RuntimeError("disk full")
+
+    tenant = world.tenants["alpha"]
+    with tenant_scope(tenant.id):
+        monkeypatch.setattr(db.session, "flush", broken_flush)
+        with pytest.raises(RuntimeError):
+            from tests.factories import REVIEW_DATA
+
+            service.create_review(tenant, dict(REVIEW_DATA), actor_id=None)
+        monkeypatch.undo()
+    assert len(_actions()) == before

@@ -1,0 +1,97 @@
+"""Settings from the environment, production refusals and the health check."""
+from __future__ import annotations
+
+import pytest
+
+from core.app import create_app
+from core.config import ConfigError, from_environment
+
+SECRET = "s" * 40
+
+
+def test_production_refuses_to_start_without_a_secret(tmp_path):
+    with pytest.raises(ConfigError, match="DHR_SECRET_KEY"):
+        from_environment(str(tmp_path), {"DHR_ENV": "production"})
+    with pytest.raises(ConfigError, match="DHR_SECRET_KEY"):
+        from_environment(str(tmp_path), {"DHR_ENV": "production", "DHR_SECRET_KEY": "short"})
+
+
+def test_create_app_refuses_production_without_a_secret(monkeypatch, tmp_path):
+    monkeypatch.setenv("DHR_ENV", "production")
+    monkeypatch.delenv("DHR_SECRET_KEY", raising=False)
+    monkeypatch.setenv("DHR_INSTANCE_PATH", str(tmp_path))
+    with pytest.raises(ConfigError):
+        create_app()
+
+
+def test_production_settings(tmp_path):
+    config = from_environment(str(tmp_path), {"DHR_ENV": "production", "DHR_SECRET_KEY": SECRET,
+                                              "DHR_DATABASE_URL": "postgresql://x/y"})
+    assert config["SECRET_KEY"] == SECRET
+    assert config["SESSION_COOKIE_SECURE"] is True
+    assert config["DHR_DEMO_ALLOWED"] is False
+    assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql://x/y"
+
+
+def test_development_defaults_to_sqlite_under_instance_with_a_kept_secret(tmp_path):
+    first = from_environment(str(tmp_path), {})
+    second = from_environment(str(tmp_path), {})
+    assert first["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'dhr.sqlite3'}"
+    assert first["SECRET_KEY"] == second["SECRET_KEY"] and len(first["SECRET_KEY"]) == 64
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+    assert first["SESSION_COOKIE_SECURE"] is False
+
+
+def test_unknown_environment_is_refused(tmp_path):
+    with pytest.raises(ConfigError, match="DHR_ENV"):
+        from_environment(str(tmp_path), {"DHR_ENV": "staging-ish"})
+
+
+def test_production_refuses_demo_data(monkeypatch, database, admin_engine):
+    from tests.conftest import _clear
+
+    _clear(admin_engine)
+    monkeypatch.setenv("DHR_ENV", "production")
+    monkeypatch.setenv("DHR_SECRET_KEY", SECRET)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database.url})
+    result = app.test_cli_runner().invoke(args=["dhr", "demo", "load"])
+    assert result.exit_code != 0 and "never loaded in production" in result.output
+    with app.app_context():
+        from sqlalchemy import func, select
+
+        from core.db import db
+        from tenants.models import Tenant
+
+        assert db.session.scalar(select(func.count()).select_from(Tenant)) == 0
+        db.engine.dispose()
+
+
+def test_production_refuses_weak_password_hashing(monkeypatch):
+    monkeypatch.setenv("DHR_ENV", "production")
+    monkeypatch.setenv("DHR_SECRET_KEY", SECRET)
+    with pytest.raises(ConfigError, match="argon2id"):
+        create_app({"DHR_PASSWORD_HASH": "fast", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_healthz_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_503_when_the_database_is_unreachable(tmp_path):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/missing/dir/db.sqlite3",
+                      "TESTING": True})
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json["database"] == "unreachable" and response.headers["Retry-After"]
+
+
+def test_a_database_outage_gives_503_not_500_on_pages(tmp_path):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/missing/dir/db.sqlite3",
+                      "TESTING": True, "WTF_CSRF_ENABLED": False})
+    client = app.test_client()
+    api = client.get("/api/v1/t/alpha/reviews", headers={"Authorization": "Bearer dhr_missing"})
+    assert api.status_code == 503 and api.mimetype == "application/problem+json"
+    page = client.post("/sign-in", data={"email": "a@b.test", "password": "x"})
+    assert page.status_code == 503 and b"Traceback" not in page.data

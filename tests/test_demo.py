@@ -1,0 +1,57 @@
+"""The demo: invented, complete, and safe to load twice."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from core.auth.models import User
+from core.db import db
+from core.reviews.models import Review
+from tenants.context import tenant_scope
+from tenants.models import Membership, Region, RegionMembership, Tenant
+from tests.factories import sign_in
+
+
+def _counts():
+    counts = {model.__name__: db.session.scalar(select(func.count()).select_from(model))
+              for model in (Region, Tenant, User, Membership, RegionMembership)}
+    reviews = 0
+    for tenant in db.session.scalars(select(Tenant)).all():
+        with tenant_scope(tenant.id):
+            reviews += db.session.scalar(select(func.count()).select_from(Review))
+    counts["Review"] = reviews
+    db.session.commit()
+    return counts
+
+
+def test_demo_load_is_complete_and_idempotent(app, client):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["dhr", "demo", "load"])
+    assert first.exit_code == 0, first.output
+    counts = _counts()
+    assert counts == {"Region": 4, "Tenant": 6, "User": 13, "Membership": 12,
+                      "RegionMembership": 1, "Review": 12}
+    assert runner.invoke(args=["dhr", "demo", "load"]).exit_code == 0
+    assert _counts() == counts
+    slugs = set(db.session.scalars(select(Tenant.slug)))
+    assert slugs == {"warrington", "preston", "bolton", "manchester", "wigan", "walsall"}
+    assert "coordinator@warrington.example" in first.output
+    assert "regional@greater-manchester.example" in first.output
+    assert all("(demo)" in name for name in db.session.scalars(select(Tenant.name)))
+
+
+def test_demo_accounts_sign_in_and_see_their_own_reviews(app, client):
+    app.test_cli_runner().invoke(args=["dhr", "demo", "load"])
+    assert sign_in(client, "coordinator@wigan.example", "demo-wigan").status_code == 302
+    html = client.get("/t/wigan/").get_data(as_text=True)
+    assert "WIG-2026-001" in html and "WIG-2026-002" in html and "WAR-" not in html
+    assert client.get("/t/warrington/").status_code == 404
+    regional = app.test_client()
+    sign_in(regional, "regional@greater-manchester.example", "demo-greater-manchester")
+    assert regional.get("/t/wigan/").status_code == 404  # aggregates only, never cases
+
+
+def test_audit_chain_is_intact_after_the_demo(app):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["dhr", "demo", "load"])
+    result = runner.invoke(args=["dhr", "audit", "verify"])
+    assert result.exit_code == 0 and "intact" in result.output
