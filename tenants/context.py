@@ -6,10 +6,10 @@ tests). There is no "current tenant" in the session cookie: a stale tab cannot c
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from dataclasses import dataclass
-from typing import Iterator
 
 
 class NoTenantContext(RuntimeError):

@@ -7,7 +7,7 @@ must read memberships before any tenant is chosen. Case data lives in models tha
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -17,7 +17,13 @@ from tenants.roles import RegionRole, TenantRole
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _role_enum(enum_class) -> Enum:
+    """Roles stored by their value as plain strings (no database enum type to migrate)."""
+    return Enum(enum_class, native_enum=False, length=32,
+                values_callable=lambda members: [m.value for m in members])
 
 
 class Region(Model):
@@ -25,7 +31,7 @@ class Region(Model):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    tenants: Mapped[list["Tenant"]] = relationship(back_populates="region")
+    tenants: Mapped[list[Tenant]] = relationship(back_populates="region")
 
 
 class Tenant(Model):
@@ -51,9 +57,7 @@ class Membership(Model):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
     tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"), index=True)
-    role: Mapped[TenantRole] = mapped_column(
-        Enum(TenantRole, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
-    )
+    role: Mapped[TenantRole] = mapped_column(_role_enum(TenantRole))
     tenant: Mapped[Tenant] = relationship()
 
 
@@ -65,7 +69,5 @@ class RegionMembership(Model):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
     region_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("regions.id"), index=True)
-    role: Mapped[RegionRole] = mapped_column(
-        Enum(RegionRole, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
-    )
+    role: Mapped[RegionRole] = mapped_column(_role_enum(RegionRole))
     region: Mapped[Region] = relationship()

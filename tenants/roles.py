@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 
 
-class TenantRole(str, enum.Enum):
+class TenantRole(enum.StrEnum):
     CSP_ADMIN = "csp_admin"
     CSP_CHAIR = "csp_chair"
     REVIEW_COORDINATOR = "review_coordinator"
@@ -14,5 +14,5 @@ class TenantRole(str, enum.Enum):
     VIEWER = "viewer"
 
 
-class RegionRole(str, enum.Enum):
+class RegionRole(enum.StrEnum):
     REGIONAL_ADMIN = "regional_admin"

@@ -14,8 +14,14 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import ForeignKey, Uuid, event, text
-from sqlalchemy.orm import Mapped, ORMExecuteState, Session, declared_attr, mapped_column
-from sqlalchemy.orm import with_loader_criteria
+from sqlalchemy.orm import (
+    Mapped,
+    ORMExecuteState,
+    Session,
+    declared_attr,
+    mapped_column,
+    with_loader_criteria,
+)
 from sqlalchemy.sql.util import find_tables
 
 from tenants import context

@@ -11,9 +11,8 @@ import os
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
-
 from flask.testing import FlaskClient
+from sqlalchemy import create_engine, make_url, text
 
 from core.app import create_app
 from core.db import db

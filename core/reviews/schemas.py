@@ -26,14 +26,16 @@ def _no_blank(value: str) -> None:
 class ReviewCreateSchema(Schema):
     pseudonym = fields.String(
         required=True,
-        validate=[validate.Length(min=1, max=100, error=_l("Enter 1 to 100 characters.")), _no_blank],
+        validate=[validate.Length(min=1, max=100, error=_l("Enter 1 to 100 characters.")),
+                  _no_blank],
         metadata={"description": "Pseudonym for the person who died. Never a real name."},
     )
     date_of_death = fields.Date(required=True, validate=_not_future)
     notification_date = fields.Date(required=True, validate=_not_future)
     notifying_agency = fields.String(
         required=True,
-        validate=[validate.Length(min=1, max=200, error=_l("Enter 1 to 200 characters.")), _no_blank],
+        validate=[validate.Length(min=1, max=200, error=_l("Enter 1 to 200 characters.")),
+                  _no_blank],
     )
 
     @validates_schema

@@ -5,11 +5,10 @@ Revises:
 Create Date: 2026-11-23 09:09:57.962012
 
 """
-from alembic import context, op
 import sqlalchemy as sa
+from alembic import context, op
 
 from tenants.rls import enable_tenant_rls, grant
-
 
 # revision identifiers, used by Alembic.
 revision = '0001_foundation'

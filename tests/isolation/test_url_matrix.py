@@ -156,9 +156,8 @@ def test_anonymous_requests_reach_nothing(app, world):
 
 def test_an_unknown_rule_shape_fails_the_matrix(app):
     """A new endpoint with an unknown parameter must not slip through unclassified."""
-    from werkzeug.routing import Rule
-
     import pytest
+    from werkzeug.routing import Rule
 
     with pytest.raises(AssertionError, match="cannot classify"):
         _classify(Rule("/t/<slug>/documents/<uuid:document_id>", endpoint="documents.get"))
