@@ -94,6 +94,7 @@ def _templates(app: Flask) -> None:
     ])
     app.jinja_env.filters["role_label"] = labels.role_label
     app.jinja_env.filters["stage_label"] = labels.stage_label
+    app.jinja_env.filters["code_label"] = labels.code_label
 
     @app.context_processor
     def _globals():
@@ -107,12 +108,16 @@ def _templates(app: Flask) -> None:
 def _blueprints(app: Flask) -> None:
     from core.auth.views import bp as auth_bp
     from core.auth.views import tenant_bp as tokens_bp
+    from core.documents.api import blp as documents_api
+    from core.documents.views import bp as documents_bp
     from core.health import bp as health_bp
+    from core.records.api import blp as records_api
+    from core.records.views import bp as records_bp
     from core.reviews.api import blp as reviews_api
     from core.reviews.views import bp as reviews_bp
     from core.web.views import bp as web_bp
 
-    for bp in (health_bp, web_bp, auth_bp, tokens_bp, reviews_bp):
+    for bp in (health_bp, web_bp, auth_bp, tokens_bp, reviews_bp, records_bp, documents_bp):
         app.register_blueprint(bp)
     app.config.update(
         API_TITLE="DHR Hub API",
@@ -127,8 +132,9 @@ def _blueprints(app: Flask) -> None:
                        "description": "A personal API token, tied to one partnership."}
     )
     # The API authenticates with bearer tokens, never cookies, so CSRF cannot apply.
-    csrf.exempt(reviews_api)
-    api.register_blueprint(reviews_api)
+    for blueprint in (reviews_api, records_api, documents_api):
+        csrf.exempt(blueprint)
+        api.register_blueprint(blueprint)
 
 
 def _request_hooks(app: Flask) -> None:

@@ -62,3 +62,14 @@ def audit_verify():
                    f"({checked} events before it are intact)", err=True)
         sys.exit(1)
     click.echo(f"audit chain intact: {checked} events")
+
+
+@dhr.command("send-reminders")
+def send_reminders():
+    """Queue reminders for what is due soon or overdue, then send the outbox."""
+    from core.notifications import sender, transport
+
+    report = sender.run(transport.from_config(current_app.config),
+                        current_app.config["DHR_MAIL_FROM"])
+    click.echo(f"queued {report.queued}, sent {report.sent}, failed {report.failed} "
+               "(failed messages stay in the outbox)")

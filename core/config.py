@@ -45,6 +45,7 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
         raise ConfigError(
             "DHR_SECRET_KEY must be set to at least 32 random characters in production"
         )
+    upload = int(env.get("DHR_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
     database = env.get("DHR_DATABASE_URL") or f"sqlite:///{instance / 'dhr.sqlite3'}"
     return {
         "DHR_ENV": dhr_env,
@@ -55,8 +56,13 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_NAME": "dhr_session",
         "PERMANENT_SESSION_LIFETIME": int(env.get("DHR_SESSION_SECONDS", 8 * 3600)),
-        "MAX_CONTENT_LENGTH": int(env.get("DHR_MAX_REQUEST_BYTES", 1024 * 1024)),
+        "DHR_MAX_UPLOAD_BYTES": upload,
+        # room for the form fields around the largest file; werkzeug answers 413 beyond it
+        "MAX_CONTENT_LENGTH": upload + 1024 * 1024,
+        "DHR_BLOB_DIR": env.get("DHR_BLOB_DIR") or str(instance / "blobs"),
         "DHR_DEMO_ALLOWED": not production,
         "DHR_PASSWORD_HASH": env.get("DHR_PASSWORD_HASH", "strong"),
         "DHR_DB_APP_ROLE": env.get("DHR_DB_APP_ROLE") or None,
+        "DHR_SMTP_URL": env.get("DHR_SMTP_URL") or None,
+        "DHR_MAIL_FROM": env.get("DHR_MAIL_FROM", "dhr-hub@localhost"),
     }

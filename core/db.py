@@ -21,7 +21,9 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-db = SQLAlchemy(model_class=Base)
+# Objects stay readable after commit: a page that audits a read and then renders the rows
+# must not reload each row again (one query per row would grow with the tenant's data).
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 Model = Base if TYPE_CHECKING else db.Model
 
 

@@ -4,7 +4,7 @@ Loading is idempotent: running it again adds nothing that is already there.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -34,11 +34,16 @@ TENANTS = [
     ("wigan", "Wigan CSP (demo)", "WIG", "Greater Manchester Police", "greater-manchester"),
     ("walsall", "Walsall CSP (demo)", "WAL", "West Midlands Police", "west-midlands"),
 ]
+# (pseudonym, days before today it was notified, the stage the demo takes it to, on hold)
 REVIEWS = [
-    {"pseudonym": "Adult A (invented demo case)", "date_of_death": date(2026, 1, 10),
-     "notification_date": date(2026, 1, 14), "notifying_agency": "Police (demo)"},
-    {"pseudonym": "Adult B (invented demo case)", "date_of_death": date(2026, 5, 2),
-     "notification_date": date(2026, 5, 6), "notifying_agency": "Adult social care (demo)"},
+    ("Adult A (invented demo case)", 300, "notified", False),   # decision long overdue
+    ("Adult B (invented demo case)", 20, "scoping", False),     # decision due soon
+    ("Adult C (invented demo case)", 200, "not_commissioned", False),
+    ("Adult D (invented demo case)", 150, "setup", True),       # on hold: a trial
+    ("Adult E (invented demo case)", 120, "evidence", False),   # an agency report late
+    ("Adult F (invented demo case)", 400, "home_office_qa", False),
+    ("Adult G (invented demo case)", 600, "published", False),
+    ("Adult H (invented demo case)", 700, "monitoring", False),
 ]
 REGIONAL_ADMIN = ("regional@greater-manchester.example", "greater-manchester")
 
@@ -86,10 +91,18 @@ def load() -> list[tuple[str, str, str]]:
 
 
 def _reviews(tenant: Tenant) -> None:
+    from core.demo_journeys import advance
+
     with tenant_scope(tenant.id):
         have = set(db.session.scalars(select(Review.pseudonym)))
-        for data in REVIEWS:
-            if data["pseudonym"] not in have:
-                reviews.create_review(tenant, dict(data), actor_id=None)
+        for pseudonym, days_ago, stage, on_hold in REVIEWS:
+            if pseudonym in have:
+                continue
+            notified = date.today() - timedelta(days=days_ago)
+            review = reviews.create_review(tenant, {
+                "pseudonym": pseudonym, "date_of_death": notified - timedelta(days=3),
+                "notification_date": notified, "notifying_agency": "Police (demo)"},
+                actor_id=None)
+            advance(review, stage, on_hold)
         audit.record("demo.loaded", object_type="tenant", object_id=tenant.id)
         db.session.commit()

@@ -7,7 +7,7 @@ import logging
 from flask import Response, json, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, default_exceptions
 
 from core.db import db
 
@@ -23,7 +23,7 @@ def _titles() -> dict[int, str]:
         403: _("You cannot do this"),
         404: _("Page not found"),
         405: _("Method not allowed"),
-        409: _("The record has changed"),
+        409: _("This cannot be done now"),
         413: _("The request is too large"),
         415: _("Unsupported content type"),
         422: _("Check the data you sent"),
@@ -42,6 +42,7 @@ def _details() -> dict[int, str]:
         405: _("This address does not accept that method."),
         413: _("Send less data in one request."),
         415: _("Send the body as application/json."),
+        409: _("See 'errors' for what must happen first."),
         422: _("Correct the fields listed in 'errors' and try again."),
         500: _("Try again later. The problem has been logged."),
         503: _("Try again in a minute."),
@@ -123,11 +124,18 @@ def handle_http(error: HTTPException):
     headers.update(data.get("headers") or {})
     if not is_api_request():
         return _page(status, headers)
-    errors = _field_errors(data["messages"]) if "messages" in data else None
-    detail = None
+    errors = _field_errors(data["messages"]) if "messages" in data else data.get("problems")
+    detail = data.get("detail")
     if status == 400 and errors and all(e["field"] is None for e in errors):
         detail, errors = " ".join(e["message"] for e in errors), None
     return problem(status, detail, errors, headers)
+
+
+def fail(status: int, problems: list[dict], detail: str | None = None):
+    """Stop the request with a problem detail listing ``problems`` ({field, code, message})."""
+    error = default_exceptions[status]()
+    error.data = {"problems": problems, "detail": detail}
+    raise error
 
 
 def handle_database_down(error: OperationalError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import g, request, session
+from flask import g, has_request_context, request, session
 from flask_babel import Babel, format_date
 
 LANGUAGES = ("en", "cy")
@@ -14,6 +14,8 @@ babel = Babel()
 
 
 def select_locale() -> str:
+    if not has_request_context():  # CLI commands and the reminder sender write English
+        return "en"
     asked = request.args.get("lang")
     if asked in LANGUAGES:
         session["lang"] = asked

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from core.lifecycle.stages import HOLD_REASON_LABELS, STAGE_LABELS
+
 
 def role_label(role) -> str:
     value = getattr(role, "value", role)
@@ -18,4 +20,34 @@ def role_label(role) -> str:
 
 
 def stage_label(stage: str) -> str:
-    return {"notified": _("Notified")}.get(stage, stage)
+    return _(STAGE_LABELS[stage]) if stage in STAGE_LABELS else stage
+
+
+def code_label(code) -> str:
+    """Codes of choices and statuses (imr, multi_agency, due_soon…) as words."""
+    if code is None:
+        return ""
+    if code in HOLD_REASON_LABELS:
+        return _(HOLD_REASON_LABELS[code])
+    return {
+        "due": _("Due"), "due_soon": _("Due soon"), "overdue": _("Overdue"), "met": _("Met"),
+        "met_late": _("Met late"),
+        "imr": _("Individual management review (IMR)"), "chronology": _("Chronology"),
+        "summary_report": _("Summary report"),
+        "none": _("None yet"), "given": _("Given"), "declined": _("Declined"),
+        "letter": _("Letter"), "phone": _("Phone"), "meeting": _("Meeting"),
+        "email": _("Email"), "advocate": _("Through an advocate"),
+        "attempt": _("Attempt, no contact"),
+        "single_agency": _("Single agency"), "multi_agency": _("Multi-agency"),
+        "local": _("Local"), "national": _("National"),
+        "open": _("Open"), "complete": _("Complete"), "closed": _("Closed"),
+        "approved": _("Approved"), "approved_subject_to_changes": _("Approved subject to changes"),
+        "resubmit": _("Resubmit"), "commission": _("Commissioned"),
+        "not_commission": _("Not commissioned"), "directed": _("Directed to review"),
+        "publish": _("Publish"), "not_publish": _("Do not publish"),
+        "terms_of_reference": _("Terms of reference"), "imr_document": _("IMR"),
+        "overview_report": _("Overview report"), "executive_summary": _("Executive summary"),
+        "action_plan": _("Action plan"), "home_office_letter": _("Home Office letter"),
+        "learning_product": _("Learning product"), "other": _("Other"),
+        "hold": _("Put on hold"), "resume": _("Resume"),
+    }.get(code, code)

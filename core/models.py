@@ -1,5 +1,19 @@
 """Imports every model so the metadata (and Alembic) sees the whole schema."""
 from core.audit.models import AuditChainHead, AuditEvent  # noqa: F401
 from core.auth.models import ApiToken, User  # noqa: F401
-from core.reviews.models import ReferenceCounter, Review  # noqa: F401
+from core.documents.models import Document, DocumentVersion  # noqa: F401
+from core.notifications.models import OutboxMessage  # noqa: F401
+from core.records.models import (  # noqa: F401
+    Action,
+    AgencyReportRequest,
+    ChairAppointment,
+    FamilyContact,
+    HomeOfficeSubmission,
+    PanelMeeting,
+    PanelMember,
+    PublicationRecord,
+    Recommendation,
+    ScopingReturn,
+)
+from core.reviews.models import Hold, ReferenceCounter, Review, TimelineEvent  # noqa: F401
 from tenants.models import Membership, Region, RegionMembership, Tenant  # noqa: F401

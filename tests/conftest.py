@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import tempfile
 from dataclasses import dataclass
 
 import pytest
@@ -97,6 +98,7 @@ def make_test_app(database, **overrides):
         "TESTING": True,
         "WTF_CSRF_ENABLED": False,
         "DHR_PASSWORD_HASH": "fast",
+        "DHR_BLOB_DIR": tempfile.mkdtemp(prefix="dhr-blobs-"),
     }
     config.update(overrides)
     application = create_app(config)

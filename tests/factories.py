@@ -37,6 +37,8 @@ class World:
     tokens: dict[tuple[str, str], str] = field(default_factory=dict)
     token_rows: dict[tuple[str, str], ApiToken] = field(default_factory=dict)
     reviews: dict[str, list[ReviewRef]] = field(default_factory=dict)
+    items: dict[tuple[str, str], object] = field(default_factory=dict)  # (slug, kind) -> id
+    documents: dict[str, object] = field(default_factory=dict)          # slug -> document id
 
     def password(self, email: str) -> str:
         return "pw-" + email
@@ -103,7 +105,47 @@ def build_world() -> World:
                   make_review(world.tenants["alpha"], pseudonym="Second Adult (invented)")],
         "beta": [make_review(world.tenants["beta"])],
     }
+    for slug, tenant in world.tenants.items():
+        _fill_review(world, slug, tenant, world.reviews[slug][0].id)
     return world
+
+
+# One valid record of each kind (also the bodies the isolation matrix sends).
+RECORD_SAMPLES = {
+    "scoping_returns": {"agency": "Health", "asked_on": date(2026, 2, 5)},
+    "chair_appointments": {"name": "Invented Chair", "appointed_on": date(2026, 2, 20),
+                           "independence_statement": "No prior involvement."},
+    "panel_members": {"agency": "Police", "name": "Invented Officer"},
+    "panel_meetings": {"held_on": date(2026, 3, 1)},
+    "agency_reports": {"agency": "Health", "report_type": "imr",
+                       "requested_on": date(2026, 3, 1), "due_on": date(2026, 4, 1)},
+    "family_contacts": {"contacted_on": date(2026, 3, 2), "relationship": "brother",
+                        "method": "letter", "contribution": "none"},
+    "recommendations": {"text": "Train staff", "scope": "multi_agency",
+                        "addressed_to": "Invented Board", "level": "local"},
+    "actions": {"description": "Deliver training", "owner": "Invented Board",
+                "due_on": date(2026, 9, 1)},
+}
+
+
+def _fill_review(world: World, slug: str, tenant: Tenant, review_id) -> None:
+    """One record of every kind and one document on the tenant's first review."""
+    from core.documents import service as documents
+    from core.records import service as records
+    from core.records.kinds import BY_SLUG
+    from core.reviews.service import find_review
+
+    with tenant_scope(tenant.id):
+        review = find_review(review_id)
+        for key, data in RECORD_SAMPLES.items():
+            data = dict(data)
+            if key == "actions":
+                data["recommendation_id"] = world.items[(slug, "recommendations")]
+            record = records.add_record(review, BY_SLUG[key.replace("_", "-")], data)
+            world.items[(slug, key)] = record.id
+        version = documents.upload(review, b"%PDF-1.4 invented", "tor.pdf",
+                                   kind="terms_of_reference", title="Terms of reference")
+        world.documents[slug] = version.document_id
 
 
 def sign_in(client, email: str, password: str | None = None):

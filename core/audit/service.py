@@ -50,7 +50,8 @@ def compute_hash(event_: AuditEvent) -> str:
     return hashlib.sha256(_canonical(event_)).hexdigest()
 
 
-def _who() -> tuple[uuid.UUID | None, str]:
+def who() -> tuple[uuid.UUID | None, str]:
+    """The person acting in this request (token or session), or the system."""
     user = getattr(g, "api_user", None) if has_request_context() else None
     if user is None and has_request_context() and current_user.is_authenticated:
         user = current_user
@@ -81,7 +82,7 @@ def record(
         )
     ).one()
     ctx = context.current()
-    actor_id, actor_label = actor or _who()
+    actor_id, actor_label = actor or who()
     entry = AuditEvent(
         seq=seq,
         occurred_at=utcnow(),

@@ -12,6 +12,7 @@ PERMISSIONS: dict[str, frozenset[R]] = {
     "review.list": frozenset({R.CSP_CHAIR, R.REVIEW_COORDINATOR, R.VIEWER}),
     "review.read": frozenset({R.CSP_CHAIR, R.REVIEW_COORDINATOR, R.VIEWER}),
     "review.create": frozenset({R.CSP_CHAIR, R.REVIEW_COORDINATOR}),
+    "review.update": frozenset({R.CSP_CHAIR, R.REVIEW_COORDINATOR}),
     "token.manage_own": frozenset(R),
 }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Integer, String, UniqueConstraint, Uuid
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Model
@@ -24,17 +24,52 @@ class Review(TenantScoped, Model):
     notifying_agency: Mapped[str] = mapped_column(String(200))
     stage: Mapped[str] = mapped_column(String(32), default="notified")
     guidance_profile: Mapped[str] = mapped_column(String(32), default="england-2016")
+    # Facts the statutory clock reads; each is set by the step that establishes it.
+    decision: Mapped[str | None] = mapped_column(String(32))
+    decision_date: Mapped[date | None]
+    decision_reasons: Mapped[str | None] = mapped_column(Text)
+    home_office_told_on: Mapped[date | None]
+    submitted_on: Mapped[date | None]  # first submission to the Home Office
+    published_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    # Every step writes it, so even a hold bumps the version and loses a race cleanly.
+    last_step_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(Integer, default=1)
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class ReferenceCounter(TenantScoped, Model):
     """The last review number a tenant issued in a year: WAR-2026-003 is number 3."""
 
     __tablename__ = "reference_counters"
+    __table_args__ = (UniqueConstraint("tenant_id", "year"),)
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     year: Mapped[int]
     last_number: Mapped[int] = mapped_column(default=0)
-    __table_args__ = (UniqueConstraint("tenant_id", "year"),)
+
+
+class Hold(TenantScoped, Model):
+    """Time a review spent waiting (a trial, an inquest): an event, never an edited date."""
+
+    __tablename__ = "holds"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    review_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("reviews.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)
+    started_on: Mapped[date]
+    resumed_on: Mapped[date | None]
+
+
+class TimelineEvent(TenantScoped, Model):
+    __tablename__ = "timeline_events"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    review_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("reviews.id"), index=True)
+    occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(254))
+    kind: Mapped[str] = mapped_column(String(32))  # transition, record, document
+    name: Mapped[str] = mapped_column(String(64))
+    from_stage: Mapped[str | None] = mapped_column(String(32))
+    to_stage: Mapped[str | None] = mapped_column(String(32))
+    data: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -58,3 +58,67 @@ class ReviewSchema(Schema):
     stage = fields.String(dump_only=True)
     guidance_profile = fields.String(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
+
+
+class DeadlineSchema(Schema):
+    key = fields.String()
+    kind = fields.String()
+    label = fields.String()
+    statutory_due = fields.Date()
+    adjusted_due = fields.Date()
+    met_on = fields.Date(allow_none=True)
+    status = fields.String(metadata={"enum": ["due", "due_soon", "overdue", "met", "met_late"]})
+
+
+class ReviewDetailSchema(ReviewSchema):
+    decision = fields.String(dump_only=True, allow_none=True)
+    decision_date = fields.Date(dump_only=True, allow_none=True)
+    decision_reasons = fields.String(dump_only=True, allow_none=True)
+    home_office_told_on = fields.Date(dump_only=True, allow_none=True)
+    submitted_on = fields.Date(dump_only=True, allow_none=True)
+    published_on = fields.Date(dump_only=True, allow_none=True)
+    version = fields.Integer(dump_only=True)
+    on_hold = fields.Boolean(dump_only=True)
+    deadlines = fields.List(fields.Nested(DeadlineSchema), dump_only=True)
+    next_steps = fields.List(fields.String(), dump_only=True, metadata={
+        "description": "Values of 'to' that may follow from this stage."})
+
+
+class TransitionSchema(Schema):
+    to = fields.String(required=True, metadata={
+        "description": "The target stage, or 'hold' / 'resume'."})
+    data = fields.Dict(load_default=dict, metadata={
+        "description": "The step's data (dates as YYYY-MM-DD): see the lifecycle docs."})
+    version = fields.Integer(load_default=None, metadata={
+        "description": "The version you last saw; a different current version answers 409."})
+
+
+_STEP_FIELDS = {
+    "decision_date": lambda: fields.Date(validate=_not_future),
+    "home_office_told_on": lambda: fields.Date(validate=_not_future),
+    "decided_on": lambda: fields.Date(validate=_not_future),
+    "signed_off_on": lambda: fields.Date(validate=_not_future),
+    "submitted_on": lambda: fields.Date(validate=_not_future),
+    "copies_sent_on": lambda: fields.Date(validate=_not_future, allow_none=True),
+    "outcome": lambda: fields.String(validate=validate.Length(max=32)),
+    "outcome_on": lambda: fields.Date(validate=_not_future),
+    "published_on": lambda: fields.Date(validate=_not_future),
+    "started_on": lambda: fields.Date(validate=_not_future),
+    "resumed_on": lambda: fields.Date(validate=_not_future),
+    "reason": lambda: fields.String(validate=validate.Length(max=32)),
+    "reasons": lambda: fields.String(validate=[validate.Length(
+        min=1, max=10000, error=_l("Enter 1 to 10000 characters.")), _no_blank]),
+    "note": lambda: fields.String(validate=validate.Length(max=10000), allow_none=True),
+}
+STEP_OPTIONAL = {"submit": ("copies_sent_on",), "hold": ("note",)}
+
+
+def step_data_schema(transition) -> Schema:
+    """The schema of one step's data: its required fields, and the optional ones it takes."""
+    names = (*transition.required, *STEP_OPTIONAL.get(transition.name, ()))
+    attrs = {}
+    for name in names:
+        field = _STEP_FIELDS[name]()
+        field.required = name in transition.required
+        attrs[name] = field
+    return Schema.from_dict(attrs, name=f"{transition.name}Data")()

@@ -7,9 +7,12 @@ import uuid
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from core import lifecycle
 from core.audit import service as audit
 from core.db import db
-from core.reviews.models import ReferenceCounter, Review
+from core.reviews import clock
+from core.reviews.facts import clock_facts, full_facts
+from core.reviews.models import Hold, ReferenceCounter, Review
 from tenants.models import Tenant
 
 
@@ -24,9 +27,14 @@ def list_reviews() -> list[Review]:
     return reviews
 
 
+def find_review(review_id: uuid.UUID) -> Review | None:
+    """The review, if the current tenant owns it (no audit: callers audit what they do)."""
+    return db.session.scalar(select(Review).where(Review.id == review_id))
+
+
 def get_review(review_id: uuid.UUID) -> Review | None:
     """The review if the current tenant may see it; the read is audited."""
-    review = db.session.scalar(select(Review).where(Review.id == review_id))
+    review = find_review(review_id)
     if review is not None:
         audit.record("review.read", object_type="review", object_id=review.id)
         db.session.commit()
@@ -70,3 +78,39 @@ def create_review(tenant: Tenant, data: dict, actor_id: uuid.UUID | None) -> Rev
         db.session.rollback()
         raise
     return review
+
+
+def detail(review: Review) -> dict:
+    """The review with its deadlines, hold state and the steps that may follow."""
+    facts = full_facts(review)
+    return {**{c.key: getattr(review, c.key) for c in Review.__table__.columns},
+            "on_hold": facts.on_hold, "deadlines": clock.deadline_rows(facts),
+            "next_steps": clock.next_steps(facts), "facts": facts}
+
+
+def holds_of(review: Review) -> list[Hold]:
+    return list(db.session.scalars(select(Hold).where(Hold.review_id == review.id)
+                                   .order_by(Hold.started_on)))
+
+
+def dashboard() -> dict:
+    """What is overdue and due soon across the tenant, most urgent first, and the reviews
+    by stage. A fixed number of queries, however many reviews the tenant has."""
+    reviews = list(db.session.scalars(select(Review).order_by(Review.reference)))
+    facts = clock_facts(reviews)
+    urgent = []
+    for review in reviews:
+        if review.stage == lifecycle.Stage.CLOSED:
+            continue
+        for row in clock.deadline_rows(facts[review.id]):
+            if row["status"] in ("overdue", "due_soon"):
+                urgent.append({**row, "review_id": review.id, "reference": review.reference,
+                               "on_hold": facts[review.id].on_hold})
+    urgent.sort(key=lambda r: (r["status"] != "overdue", r["adjusted_due"], r["reference"]))
+    by_stage: dict[str, list[Review]] = {}
+    for review in reviews:
+        by_stage.setdefault(review.stage, []).append(review)
+    audit.record("review.dashboard", object_type="tenant", details={"reviews": len(reviews)})
+    db.session.commit()
+    return {"urgent": urgent, "by_stage": by_stage, "reviews": reviews,
+            "on_hold": [r for r in reviews if facts[r.id].on_hold]}

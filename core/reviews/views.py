@@ -1,52 +1,32 @@
-"""Review pages for people: the tenant's list, recording a notification, one review."""
+"""Review pages for people: the dashboard, recording a notification, a review's overview,
+its steps and its timeline."""
 from __future__ import annotations
 
 import uuid
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
-from marshmallow import ValidationError
 
+from core import lifecycle
 from core.auth.guards import requires, tenant_pages
-from core.reviews import service
-from core.reviews.schemas import ReviewCreateSchema
+from core.lifecycle.transitions import may_take
+from core.records.kinds import KINDS
+from core.reviews import clock, service, timeline, transitions
+from core.reviews.schemas import ReviewCreateSchema, step_data_schema
+from core.web import forms
 
 bp = Blueprint("reviews", __name__, url_prefix="/t/<slug>", template_folder="templates")
 tenant_pages(bp)
 
-DATE_FIELDS = ("date_of_death", "notification_date")
-TEXT_FIELDS = ("pseudonym", "notifying_agency")
+# The main path of the task list; side stages show when the review is in them.
+MAIN_PATH = ("notified", "scoping", "setup", "evidence", "drafting", "local_signoff",
+             "home_office_qa", "ready_to_publish", "published", "monitoring", "closed")
 
 
 @bp.get("/")
 @requires("review.list")
 def dashboard():
-    return render_template("reviews/list.html", reviews=service.list_reviews())
-
-
-def _date_from_parts(name: str) -> tuple[str | None, str | None]:
-    """The GOV.UK three-box date as ISO text, or an error a person can act on."""
-    parts = [request.form.get(f"{name}-{p}", "").strip() for p in ("day", "month", "year")]
-    if not any(parts):
-        return None, None
-    if not all(p.isdigit() for p in parts) or len(parts[2]) != 4:
-        return None, _("Enter the date as day, month and year, for example 27 3 2026")
-    day, month, year = (int(p) for p in parts)
-    return f"{year:04d}-{month:02d}-{day:02d}", None
-
-
-def _form_data() -> tuple[dict, dict]:
-    data, errors = {}, {}
-    for name in TEXT_FIELDS:
-        data[name] = request.form.get(name, "")
-    for name in DATE_FIELDS:
-        value, error = _date_from_parts(name)
-        if error:
-            errors[name] = error
-        elif value:
-            data[name] = value
-    return data, errors
+    return render_template("reviews/dashboard.html", board=service.dashboard())
 
 
 @bp.route("/reviews/new", methods=["GET", "POST"])
@@ -54,16 +34,28 @@ def _form_data() -> tuple[dict, dict]:
 def new():
     if request.method == "GET":
         return render_template("reviews/new.html", errors={}, form={})
-    data, errors = _form_data()
-    try:
-        loaded = ReviewCreateSchema().load(data)
-    except ValidationError as invalid:
-        for field, messages in invalid.messages.items():
-            errors.setdefault(field, messages[0] if isinstance(messages, list) else messages)
+    data, errors = forms.read(ReviewCreateSchema)
     if errors:
         return render_template("reviews/new.html", errors=errors, form=request.form), 400
-    review = service.create_review(g.tenant, loaded, current_user.id)
+    review = service.create_review(g.tenant, data, current_user.id)
     return redirect(url_for("reviews.detail", review_id=review.id))
+
+
+def _review(review_id: uuid.UUID):
+    review = service.find_review(review_id)
+    if review is None:
+        abort(404)
+    return review
+
+
+def _tasks(stage: str) -> list[dict]:
+    """The task list: each stage done, current or still to come."""
+    path = list(MAIN_PATH)
+    if stage in ("not_commissioned", "not_published"):
+        path.insert(path.index("setup" if stage == "not_commissioned" else "published"), stage)
+    position = path.index(stage) if stage in path else 0
+    return [{"stage": s, "state": "done" if i < position else
+             "current" if i == position else "todo"} for i, s in enumerate(path)]
 
 
 @bp.get("/reviews/<uuid:review_id>")
@@ -72,4 +64,52 @@ def detail(review_id: uuid.UUID):
     review = service.get_review(review_id)
     if review is None:
         abort(404)
-    return render_template("reviews/detail.html", review=review)
+    info = service.detail(review)
+    return render_template("reviews/detail.html", review=review, info=info,
+                           tasks=_tasks(review.stage), kinds=KINDS,
+                           steps=[t for t in lifecycle.transitions.available(info["facts"])
+                                  if may_take(t, g.roles)])
+
+
+@bp.route("/reviews/<uuid:review_id>/steps/<to>", methods=["GET", "POST"])
+@requires("review.read")
+def step(review_id: uuid.UUID, to: str):
+    review = _review(review_id)
+    try:
+        transition = transitions.resolve(review, to)
+    except transitions.StepProblem:
+        abort(404)
+    schema = step_data_schema(transition)
+    facts = service.detail(review)["facts"]
+    blocked = clock.problems_out(lifecycle.check(facts, transition))
+    context = {"review": review, "transition": transition, "to": to,
+               "fields": forms.describe(type(schema)), "blocked": blocked}
+    if request.method == "GET":
+        return render_template("reviews/step.html", errors={}, form={}, **context)
+    data, errors = forms.read(schema)
+    status = 400
+    if not errors:
+        try:
+            transitions.take(review, to, data, g.roles, _int(request.form.get("version")))
+            return redirect(url_for("reviews.detail", review_id=review.id))
+        except transitions.StepProblem as refused:
+            if refused.status == 403:
+                abort(403)
+            status = refused.status
+            rows = clock.problems_out(refused.problems)
+            errors = {(r["field"] or "step"): r["message"] for r in rows}
+            context["blocked"] = [r for r in rows if not r["field"]]
+    return render_template("reviews/step.html", errors=errors, form=request.form,
+                           **context), status
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@bp.get("/reviews/<uuid:review_id>/timeline")
+@requires("review.read")
+def timeline_page(review_id: uuid.UUID):
+    review = _review(review_id)
+    return render_template("reviews/timeline.html", review=review,
+                           events=timeline.of(review))

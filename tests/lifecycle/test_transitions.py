@@ -5,8 +5,16 @@ from datetime import date as d
 
 import pytest
 
-from core.lifecycle import HOLDABLE, STAGES, TRANSITIONS, HoldPeriod, ReviewFacts
-from core.lifecycle import check, find_transition, validate_data
+from core.lifecycle import (
+    HOLDABLE,
+    STAGES,
+    TRANSITIONS,
+    HoldPeriod,
+    ReviewFacts,
+    check,
+    find_transition,
+    validate_data,
+)
 from core.lifecycle.transitions import available, may_take
 
 READY = dict(  # every guard satisfied

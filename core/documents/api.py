@@ -1,0 +1,114 @@
+"""Documents over JSON: upload (multipart), list with versions, download."""
+from __future__ import annotations
+
+import io
+import uuid
+
+from flask import abort, send_file
+from flask_smorest import Blueprint
+from flask_smorest.fields import Upload
+from marshmallow import Schema, fields
+
+from core.auth.guards import requires, tenant_api
+from core.documents import service
+from core.errors import fail
+from core.reviews.service import find_review
+
+blp = Blueprint("documents_api", __name__,
+                url_prefix="/api/v1/t/<slug>/reviews/<uuid:review_id>/documents",
+                description="A review's documents, with versions.")
+tenant_api(blp)
+
+
+class VersionSchema(Schema):
+    number = fields.Integer()
+    sha256 = fields.String()
+    size = fields.Integer()
+    content_type = fields.String()
+    filename = fields.String()
+    uploaded_at = fields.DateTime()
+    uploaded_by = fields.String()
+
+
+class DocumentSchema(Schema):
+    id = fields.UUID()
+    kind = fields.String()
+    title = fields.String()
+    latest_version = fields.Integer()
+    versions = fields.List(fields.Nested(VersionSchema))
+
+
+class NewDocumentForm(Schema):
+    kind = fields.String(required=True)
+    title = fields.String(required=True)
+
+
+class FileForm(Schema):
+    file = Upload(required=True)
+
+
+def _review(review_id: uuid.UUID):
+    review = find_review(review_id)
+    if review is None:
+        abort(404)
+    return review
+
+
+def _out(document, versions) -> dict:
+    return {"id": document.id, "kind": document.kind, "title": document.title,
+            "latest_version": document.latest_version, "versions": versions}
+
+
+def _upload(review, upload, **kwargs):
+    try:
+        version = service.upload(review, upload.read(), upload.filename or "", **kwargs)
+    except service.DocumentRefused as refused:
+        fail(refused.status, [{"field": refused.field, "code": "refused",
+                               "message": refused.message}])
+    return version
+
+
+@blp.route("", methods=["GET"])
+@requires("review.read")
+@blp.response(200, DocumentSchema(many=True))
+def list_documents(review_id: uuid.UUID):
+    """The review's documents and every version of each."""
+    return [_out(d, v) for d, v in service.documents_of(_review(review_id))]
+
+
+@blp.route("", methods=["POST"])
+@requires("review.update")
+@blp.arguments(NewDocumentForm, location="form")
+@blp.arguments(FileForm, location="files")
+@blp.response(201, DocumentSchema)
+def add_document(form, files, review_id: uuid.UUID):
+    """Upload a new document (its first version)."""
+    review = _review(review_id)
+    version = _upload(review, files["file"], kind=form["kind"], title=form["title"])
+    document = service.find_document(review, version.document_id)
+    return _out(document, [version])
+
+
+@blp.route("/<uuid:document_id>/versions", methods=["POST"])
+@requires("review.update")
+@blp.arguments(FileForm, location="files")
+@blp.response(201, VersionSchema)
+def add_version(files, review_id: uuid.UUID, document_id: uuid.UUID):
+    """Upload a new version of a document."""
+    review = _review(review_id)
+    document = service.find_document(review, document_id)
+    if document is None:
+        abort(404)
+    return _upload(review, files["file"], document=document)
+
+
+@blp.route("/<uuid:document_id>/versions/<int:number>", methods=["GET"])
+@requires("review.read")
+@blp.response(200, description="The file itself.")
+def download(review_id: uuid.UUID, document_id: uuid.UUID, number: int):
+    """Download one version (audited)."""
+    version = service.find_version(_review(review_id), document_id, number)
+    if version is None:
+        abort(404)
+    return send_file(io.BytesIO(service.read(version)), mimetype=version.content_type,
+                     as_attachment=True, download_name=version.filename)

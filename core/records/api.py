@@ -1,0 +1,97 @@
+"""Each kind of record over JSON: ``/api/v1/t/<slug>/reviews/<id>/<kind>``.
+
+One collection (GET list, POST add) per kind, and an item (GET, PATCH) for the kinds that
+change after they are added. Built from ``kinds.py`` so every kind behaves alike.
+"""
+from __future__ import annotations
+
+import uuid
+
+from flask import abort
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from core.auth.guards import requires, tenant_api
+from core.errors import fail
+from core.records import service
+from core.records.kinds import KINDS, Kind
+from core.reviews.service import find_review
+
+blp = Blueprint("records_api", __name__, url_prefix="/api/v1/t/<slug>/reviews/<uuid:review_id>",
+                description="What a review holds: panel, agency reports, family engagement, "
+                            "recommendations and actions, Home Office and publication records.")
+tenant_api(blp)
+
+
+def _review(review_id: uuid.UUID):
+    review = find_review(review_id)
+    if review is None:
+        abort(404)
+    return review
+
+
+def _errors(problem: Exception):
+    if isinstance(problem, service.RecordInvalid):
+        fail(422, [{"field": f, "code": "invalid", "message": m}
+                   for f, m in problem.errors.items()])
+    fail(409, [{"field": None, "code": "conflict", "message": str(problem)}])
+
+
+def _update_schema(kind: Kind) -> type[Schema]:
+    return type(f"{kind.update.__name__}Patch", (kind.update,),
+                {"version": fields.Integer(load_default=None, metadata={
+                    "description": "The version you last saw; another answers 409."})})
+
+
+def _collection(kind: Kind) -> type[MethodView]:
+    def get(self, review_id):
+        return service.list_records(_review(review_id), kind)
+
+    get.__doc__ = f"List the review's {kind.slug}."
+    attrs = {"get": requires("review.read")(blp.response(200, kind.output(many=True))(get))}
+    if kind.create is not None:
+        def post(self, data, review_id):
+            try:
+                return service.add_record(_review(review_id), kind, data)
+            except (service.RecordInvalid, service.RecordConflict) as problem:
+                _errors(problem)
+
+        post.__doc__ = f"Add to the review's {kind.slug}."
+        attrs["post"] = requires("review.update")(blp.arguments(kind.create)(
+            blp.response(201, kind.output)(post)))
+    return type(f"{kind.key}_collection", (MethodView,), attrs)
+
+
+def _item(kind: Kind) -> type[MethodView]:
+    def get(self, review_id, item_id):
+        record = service.get_record(_review(review_id), kind, item_id)
+        if record is None:
+            abort(404)
+        return record
+
+    def patch(self, data, review_id, item_id):
+        review = _review(review_id)
+        record = service.get_record(review, kind, item_id)
+        if record is None:
+            abort(404)
+        version = data.pop("version", None)
+        try:
+            return service.update_record(review, kind, record, data, version)
+        except (service.RecordInvalid, service.RecordConflict) as problem:
+            _errors(problem)
+
+    get.__doc__ = f"One of the review's {kind.slug}."
+    patch.__doc__ = f"Change one of the review's {kind.slug} (only the fields sent)."
+    attrs = {
+        "get": requires("review.read")(blp.response(200, kind.output)(get)),
+        "patch": requires("review.update")(blp.arguments(_update_schema(kind))(
+            blp.response(200, kind.output)(patch))),
+    }
+    return type(f"{kind.key}_item", (MethodView,), attrs)
+
+
+for _kind in KINDS:
+    blp.route(f"/{_kind.slug}", endpoint=f"{_kind.key}_collection")(_collection(_kind))
+    if _kind.update is not None:
+        blp.route(f"/{_kind.slug}/<uuid:item_id>", endpoint=f"{_kind.key}_item")(_item(_kind))

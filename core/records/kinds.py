@@ -1,0 +1,58 @@
+"""Each kind of record a review holds, declared once: its model, what it takes in, what
+may be changed later, and who may write it. Service, API and pages are built from this."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema
+
+from core.records import models as m
+from core.records import schemas as s
+
+
+@dataclass(frozen=True)
+class Kind:
+    slug: str            # URL segment: /reviews/<id>/<slug>
+    model: type
+    title: object        # lazy label for people
+    summary_field: str   # what a list shows for each record
+    create: type[Schema] | None
+    update: type[Schema] | None
+    output: type[Schema]
+    order_by: str
+
+    @property
+    def key(self) -> str:  # endpoint-safe name
+        return self.slug.replace("-", "_")
+
+
+KINDS: tuple[Kind, ...] = (
+    Kind("scoping-returns", m.ScopingReturn, _l("Scoping returns"), "agency",
+         s.ScopingReturnIn, None, s.output_schema("ScopingReturnOut", s.ScopingReturnIn),
+         "asked_on"),
+    Kind("chair-appointments", m.ChairAppointment, _l("Independent chair"), "name",
+         s.ChairAppointmentIn, None,
+         s.output_schema("ChairAppointmentOut", s.ChairAppointmentIn), "appointed_on"),
+    Kind("panel-members", m.PanelMember, _l("Panel members"), "agency", s.PanelMemberIn, None,
+         s.output_schema("PanelMemberOut", s.PanelMemberIn), "agency"),
+    Kind("panel-meetings", m.PanelMeeting, _l("Panel meetings"), "held_on", s.PanelMeetingIn,
+         None, s.output_schema("PanelMeetingOut", s.PanelMeetingIn), "held_on"),
+    Kind("agency-reports", m.AgencyReportRequest, _l("Agency reports"), "agency",
+         s.AgencyReportRequestIn, s.AgencyReportUpdate,
+         s.output_schema("AgencyReportOut", s.AgencyReportRequestIn, s.AgencyReportUpdate),
+         "due_on"),
+    Kind("family-contacts", m.FamilyContact, _l("Family and friends engagement"),
+         "relationship", s.FamilyContactIn, None,
+         s.output_schema("FamilyContactOut", s.FamilyContactIn), "contacted_on"),
+    Kind("recommendations", m.Recommendation, _l("Recommendations"), "text",
+         s.RecommendationIn, None, s.output_schema("RecommendationOut", s.RecommendationIn),
+         "created_at"),
+    Kind("actions", m.Action, _l("Action plan"), "description", s.ActionIn, s.ActionUpdate,
+         s.output_schema("ActionOut", s.ActionIn, s.ActionUpdate), "due_on"),
+    Kind("home-office-submissions", m.HomeOfficeSubmission, _l("Home Office submissions"),
+         "submitted_on", None, None, s.HomeOfficeSubmissionOut, "submitted_on"),
+    Kind("publication-records", m.PublicationRecord, _l("Publication record"), "decision",
+         None, None, s.PublicationRecordOut, "decided_on"),
+)
+BY_SLUG = {kind.slug: kind for kind in KINDS}

@@ -1,0 +1,113 @@
+"""Adding, listing and updating a review's records. Children are always reached through
+their review (and the tenant wall): never by their own id alone."""
+from __future__ import annotations
+
+import uuid
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from core.audit import service as audit
+from core.db import db
+from core.notifications import service as outbox
+from core.records.kinds import Kind
+from core.records.models import Action, AgencyReportRequest, Recommendation
+from core.reviews import timeline
+from core.reviews.models import Review
+
+
+class RecordInvalid(Exception):
+    """Data that passed the schema but not the review's rules: {field: message}."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+class RecordConflict(Exception):
+    """The record or review changed, or is closed; the message says what."""
+
+
+def list_records(review: Review, kind: Kind) -> list:
+    model = kind.model
+    return list(db.session.scalars(
+        select(model).where(model.review_id == review.id)
+        .order_by(getattr(model, kind.order_by), model.created_at)))
+
+
+def get_record(review: Review, kind: Kind, item_id: uuid.UUID):
+    model = kind.model
+    return db.session.scalar(select(model).where(model.id == item_id,
+                                                 model.review_id == review.id))
+
+
+def _writable(review: Review) -> None:
+    if review.stage == "closed":
+        raise RecordConflict(_("The review is closed; its records can no longer change."))
+
+
+def _check_new(review: Review, kind: Kind, data: dict) -> None:
+    if kind.model is Action:
+        recommendation = db.session.scalar(select(Recommendation.id).where(
+            Recommendation.id == data["recommendation_id"],
+            Recommendation.review_id == review.id))
+        if recommendation is None:
+            raise RecordInvalid({"recommendation_id":
+                                 _("Choose a recommendation of this review.")})
+    if kind.model is AgencyReportRequest and data["due_on"] < data["requested_on"]:
+        raise RecordInvalid({"due_on": _("The due date cannot be before the request.")})
+
+
+def add_record(review: Review, kind: Kind, data: dict):
+    _writable(review)
+    _check_new(review, kind, data)
+    record = kind.model(review_id=review.id, **data)
+    db.session.add(record)
+    db.session.flush()
+    summary = str(getattr(record, kind.summary_field))[:80]
+    timeline.add(review, "record", f"{kind.key}.added", {"id": str(record.id),
+                                                         "summary": summary})
+    audit.record(f"{kind.key}.add", object_type=kind.key, object_id=record.id,
+                 details={"review": str(review.id)})
+    if isinstance(record, AgencyReportRequest) and record.contact_email:
+        outbox.agency_report_requested(review, record)
+    db.session.commit()
+    return record
+
+
+def _check_update(record, data: dict) -> None:
+    errors: dict[str, str] = {}
+    if isinstance(record, Action):
+        status = data.get("status", record.status)
+        if status in ("complete", "closed") and not (data.get("completed_on")
+                                                     or record.completed_on):
+            errors["completed_on"] = _("Enter the date it was completed or closed.")
+        if status == "closed" and not (data.get("closed_reason") or record.closed_reason):
+            errors["closed_reason"] = _("Enter why it closed without completing.")
+    if isinstance(record, AgencyReportRequest):
+        if data.get("waived_reason") and not data.get("waived_on"):
+            errors["waived_on"] = _("Enter the date it was waived.")
+        for name in ("returned_on", "waived_on"):
+            if data.get(name) and data[name] < record.requested_on:
+                errors[name] = _("This date cannot be before the request.")
+    if errors:
+        raise RecordInvalid(errors)
+
+
+def update_record(review: Review, kind: Kind, record, data: dict,
+                  expected_version: int | None = None):
+    _writable(review)
+    if expected_version is not None and expected_version != record.version:
+        raise RecordConflict(_("Someone changed this record since you opened it. "
+                               "Reload it to see their change."))
+    _check_update(record, data)
+    for name, value in data.items():
+        setattr(record, name, value)
+    timeline.add(review, "record", f"{kind.key}.updated", {
+        "id": str(record.id), "changed": sorted(data)})
+    audit.record(f"{kind.key}.update", object_type=kind.key, object_id=record.id,
+                 details={"fields": sorted(data)})
+    db.session.commit()
+    return record
+
+

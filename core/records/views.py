@@ -1,0 +1,109 @@
+"""A page per kind of record: the list, and a form to add one (and to change one, for the
+kinds that change). Built from ``kinds.py``, like the API."""
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+
+from core.auth.guards import requires, tenant_pages
+from core.labels import code_label
+from core.records import service
+from core.records.kinds import BY_SLUG, KINDS, Kind
+from core.records.models import Recommendation
+from core.reviews.service import find_review
+from core.web import forms
+
+bp = Blueprint("records", __name__, url_prefix="/t/<slug>/reviews/<uuid:review_id>",
+               template_folder="templates")
+tenant_pages(bp)
+
+
+def _review(review_id: uuid.UUID):
+    review = find_review(review_id)
+    if review is None:
+        abort(404)
+    return review
+
+
+def _options(review, kind: Kind) -> list[tuple[str, str]]:
+    if kind.slug != "actions":
+        return []
+    recs = service.list_records(review, BY_SLUG["recommendations"])
+    return [(str(r.id), r.text[:80]) for r in recs if isinstance(r, Recommendation)]
+
+
+def _columns(kind: Kind) -> list[dict]:
+    return forms.describe(kind.output)
+
+
+def _page(review, kind: Kind, errors=None, form=None, status=200):
+    return render_template(
+        "records/list.html", review=review, kind=kind, records=service.list_records(review, kind),
+        columns=_columns(kind), fields=forms.describe(kind.create) if kind.create else [],
+        options=_options(review, kind), errors=errors or {}, form=form or {},
+        code_label=code_label), status
+
+
+def _list_view(kind: Kind):
+    def view(review_id: uuid.UUID):
+        return _page(_review(review_id), kind)
+
+    return requires("review.read")(view)
+
+
+def _add_view(kind: Kind):
+    def view(review_id: uuid.UUID):
+        review = _review(review_id)
+        data, errors = forms.read(kind.create)
+        if not errors:
+            try:
+                service.add_record(review, kind, data)
+                return redirect(url_for(f"records.{kind.key}", review_id=review.id))
+            except service.RecordInvalid as invalid:
+                errors = invalid.errors
+            except service.RecordConflict as conflict:
+                errors = {"form": str(conflict)}
+        return _page(review, kind, errors, request.form, 409 if "form" in errors else 400)
+
+    return requires("review.update")(view)
+
+
+def _edit_view(kind: Kind):
+    def view(review_id: uuid.UUID, item_id: uuid.UUID):
+        review = _review(review_id)
+        record = service.get_record(review, kind, item_id)
+        if record is None:
+            abort(404)
+        fields = forms.describe(kind.update)
+        context = {"review": review, "kind": kind, "record": record, "fields": fields}
+        if request.method == "GET":
+            return render_template("records/edit.html", errors={}, form={}, **context)
+        data, errors = forms.read(kind.update(partial=True))
+        if not errors:
+            try:
+                service.update_record(review, kind, record, data,
+                                      _int(request.form.get("version")))
+                return redirect(url_for(f"records.{kind.key}", review_id=review.id))
+            except service.RecordInvalid as invalid:
+                errors = invalid.errors
+            except service.RecordConflict as conflict:
+                errors = {"form": str(conflict)}
+        return render_template("records/edit.html", errors=errors, form=request.form,
+                               **context), 409 if "form" in errors else 400
+
+    return requires("review.update")(view)
+
+
+def _int(value):
+    return int(value) if value and value.isdigit() else None
+
+
+for _kind in KINDS:
+    bp.add_url_rule(f"/{_kind.slug}", f"{_kind.key}", _list_view(_kind), methods=["GET"])
+    if _kind.create is not None:
+        bp.add_url_rule(f"/{_kind.slug}", f"{_kind.key}_add", _add_view(_kind),
+                        methods=["POST"])
+    if _kind.update is not None:
+        bp.add_url_rule(f"/{_kind.slug}/<uuid:item_id>", f"{_kind.key}_edit",
+                        _edit_view(_kind), methods=["GET", "POST"])
