@@ -50,4 +50,6 @@ def code_label(code) -> str:
         "action_plan": _("Action plan"), "home_office_letter": _("Home Office letter"),
         "learning_product": _("Learning product"), "other": _("Other"),
         "hold": _("Put on hold"), "resume": _("Resume"),
+        "england-2016": _("Statutory guidance 2016 (England and Wales)"),
+        "dardr-2024": _("Domestic abuse related death review (2024 guidance)"),
     }.get(code, code)

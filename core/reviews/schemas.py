@@ -8,6 +8,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from core.lifecycle.profiles import DEFAULT_PROFILE, PROFILES
+
 
 def _today() -> date:
     return date.today()
@@ -36,6 +38,11 @@ class ReviewCreateSchema(Schema):
         required=True,
         validate=[validate.Length(min=1, max=200, error=_l("Enter 1 to 200 characters.")),
                   _no_blank],
+    )
+    guidance_profile = fields.String(
+        load_default=DEFAULT_PROFILE,
+        validate=validate.OneOf(sorted(PROFILES), error=_l("Choose one of: {choices}.")),
+        metadata={"description": "The guidance the review runs under, fixed for its life."},
     )
 
     @validates_schema

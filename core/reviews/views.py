@@ -67,6 +67,7 @@ def detail(review_id: uuid.UUID):
     info = service.detail(review)
     return render_template("reviews/detail.html", review=review, info=info,
                            tasks=_tasks(review.stage), kinds=KINDS,
+                           holds=service.holds_of(review),
                            steps=[t for t in lifecycle.transitions.available(info["facts"])
                                   if may_take(t, g.roles)])
 

@@ -237,3 +237,39 @@ def test_documents_have_versions_limits_and_types(client, world, app):
     too_big = api.upload(rid, "other", "Big", b"%PDF-1.4 more than ten bytes")
     assert too_big.status_code == 413 and too_big.json["errors"][0]["field"] == "file"
     assert len(api.get(f"/reviews/{rid}/documents").json) == 1
+
+
+def test_a_review_keeps_the_guidance_it_was_created_under(client, world):
+    api = Api(client, world)
+    body = {"pseudonym": "DARDR Adult (invented)", "date_of_death": "2026-03-01",
+            "notification_date": "2026-03-04", "notifying_agency": "Test Police",
+            "guidance_profile": "dardr-2024"}
+    created = api.post("/reviews", body).json
+    assert created["guidance_profile"] == "dardr-2024"
+    assert created["next_steps"] == ["scoping", "setup", "not_commissioned"]
+    refused = api.step(created["id"], "setup", {
+        "decision_date": "2026-03-10", "reasons": "r", "home_office_told_on": "2026-03-11"},
+        role="csp_chair", expect=409)
+    assert refused["errors"][0]["code"] == "scoping_required"
+    assert api.post("/reviews", {**body, "guidance_profile": "wales-2030"}).status_code == 422
+
+
+def test_a_failed_row_write_leaves_no_blob_behind(client, world, app, monkeypatch):
+    from pathlib import Path
+
+    from core.audit import service as audit
+
+    api = Api(client, world)
+    rid = world.reviews["alpha"][1].id
+    blobs = Path(app.config["DHR_BLOB_DIR"])
+    before = sorted(p.name for p in blobs.rglob("*") if p.is_file())
+
+    def broken(*_a, **_k):
+        raise RuntimeError("database went away mid-upload")
+
+    monkeypatch.setattr(audit, "record", broken)
+    response = api.upload(rid, "chronology", "Doomed", b"unique invented content 8812")
+    assert response.status_code == 500
+    monkeypatch.undo()
+    assert sorted(p.name for p in blobs.rglob("*") if p.is_file()) == before
+    assert api.get(f"/reviews/{rid}/documents").json == []
