@@ -61,6 +61,11 @@ def create_app(config: dict | None = None) -> Flask:
     import tenants.scoping  # noqa: F401  (installs the isolation listeners)
 
     _templates(app)
+    from core.hooks.manager import PluginHost
+
+    app.extensions["dhr_plugins"] = PluginHost(app.config.get("DHR_EXTRA_PLUGINS"),
+                                               discover=app.config.get("DHR_DISCOVER_PLUGINS",
+                                                                       True))
     db.init_app(app)
     Migrate(app, db, directory=str(MIGRATIONS))
     i18n.init_app(app)

@@ -9,6 +9,7 @@ from core.records.models import (  # noqa: F401
     ChairAppointment,
     FamilyContact,
     HomeOfficeSubmission,
+    LearningTask,
     PanelMeeting,
     PanelMember,
     PublicationRecord,
@@ -16,4 +17,10 @@ from core.records.models import (  # noqa: F401
     ScopingReturn,
 )
 from core.reviews.models import Hold, ReferenceCounter, Review, TimelineEvent  # noqa: F401
-from tenants.models import Membership, Region, RegionMembership, Tenant  # noqa: F401
+from tenants.models import (  # noqa: F401
+    Membership,
+    Region,
+    RegionMembership,
+    Tenant,
+    TenantPlugin,
+)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint, Uuid
+from sqlalchemy import JSON, Enum, ForeignKey, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Model
@@ -71,3 +71,18 @@ class RegionMembership(Model):
     region_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("regions.id"), index=True)
     role: Mapped[RegionRole] = mapped_column(_role_enum(RegionRole))
     region: Mapped[Region] = relationship()
+
+
+class TenantPlugin(Model):
+    """A local-policy plugin a regional admin switched on for one CSP, with its settings.
+
+    Configuration, not case data: regional admins manage it without seeing any case."""
+
+    __tablename__ = "tenant_plugins"
+    __table_args__ = (UniqueConstraint("tenant_id", "name"),)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    enabled_at: Mapped[datetime] = mapped_column(default=utcnow)
+    enabled_by: Mapped[str] = mapped_column(String(254))

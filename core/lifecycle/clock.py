@@ -27,6 +27,7 @@ LABELS = {
     "agency_report": N_("Agency report: %(what)s"),
     "action": N_("Action: %(what)s"),
     "publication_window": N_("Published online until"),
+    "local": "%(what)s",
 }
 
 
@@ -106,9 +107,25 @@ def deadlines(f: ReviewFacts, today: date) -> list[Deadline]:
     found += [_item("action", item, f.holds, today) for item in f.actions]
     if f.published_on:
         found.append(_window(f, p.publication_months, today))
+    found = _apply_local(found, f, today)
     return sorted(found, key=lambda d: d.urgency)
 
 
+def _apply_local(found: list[Deadline], f: ReviewFacts, today: date) -> list[Deadline]:
+    """Local rules add deadlines, or tighten a statutory one; they never extend one."""
+    by_key = {d.key: d for d in found}
+    for item in f.local_deadlines:
+        statutory = by_key.get(item.key)
+        if statutory is None:
+            found.append(_item("local", item, f.holds, today))
+        elif item.due < statutory.statutory_due:
+            tightened = _deadline(statutory.key, statutory.kind, statutory.params, item.start,
+                                  item.due, statutory.met_on, f.holds, today)
+            found[found.index(statutory)] = tightened
+    return found
+
+
 def _item(kind: str, item: DatedItem, holds, today: date) -> Deadline:
-    return _deadline(f"{kind}:{item.key}", kind, {"what": item.label}, item.start, item.due,
-                     item.met_on, holds, today)
+    key = item.key if kind == "local" else f"{kind}:{item.key}"
+    return _deadline(key, kind, {"what": item.label}, item.start, item.due, item.met_on,
+                     holds, today)

@@ -1,7 +1,7 @@
 """A plain, read-only snapshot of what the lifecycle needs to know about one review."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 
@@ -44,7 +44,8 @@ class ReviewFacts:
     agency_reports: tuple[DatedItem, ...] = ()
     actions: tuple[DatedItem, ...] = ()
     letter_since_submission: bool = False
-    extra: dict = field(default_factory=dict)
+    # Deadlines a local policy adds (or tightens, when the key is a statutory one).
+    local_deadlines: tuple[DatedItem, ...] = ()
 
     @property
     def on_hold(self) -> bool:

@@ -11,7 +11,7 @@ from core.db import db
 from core.notifications.models import OutboxMessage
 from core.notifications.service import enqueue
 from core.reviews import clock
-from core.reviews.facts import clock_facts
+from core.reviews.facts import clock_facts, with_policies
 from core.reviews.models import Review
 from tenants.context import tenant_scope
 from tenants.models import Membership, Tenant, utcnow
@@ -41,7 +41,7 @@ def queue_deadlines(tenant: Tenant, report: Report) -> None:
     goes to a shared CSP mailbox; the service's pages carry the Welsh)."""
     recipients = _coordinators(tenant)
     reviews = [r for r in db.session.scalars(select(Review)) if r.stage != "closed"]
-    facts = clock_facts(reviews)
+    facts = with_policies(reviews, clock_facts(reviews))
     for review in reviews:
         for row in clock.deadline_rows(facts[review.id]):
             if row["status"] not in ("due_soon", "overdue"):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import abort
+from flask import abort, g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
@@ -53,7 +53,7 @@ def _collection(kind: Kind) -> type[MethodView]:
     if kind.create is not None:
         def post(self, data, review_id):
             try:
-                return service.add_record(_review(review_id), kind, data)
+                return service.add_record(_review(review_id), kind, data, g.roles)
             except (service.RecordInvalid, service.RecordConflict) as problem:
                 _errors(problem)
 
@@ -77,7 +77,7 @@ def _item(kind: Kind) -> type[MethodView]:
             abort(404)
         version = data.pop("version", None)
         try:
-            return service.update_record(review, kind, record, data, version)
+            return service.update_record(review, kind, record, data, version, g.roles)
         except (service.RecordInvalid, service.RecordConflict) as problem:
             _errors(problem)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, Uuid
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from core.db import Model
@@ -140,3 +140,18 @@ class PublicationRecord(ReviewRecord, Model):
     published_on: Mapped[date | None]
     online_until: Mapped[date | None]
     reasons: Mapped[str | None] = mapped_column(Text)
+    documents: Mapped[list] = mapped_column(JSON, default=list)  # kinds published
+    after: Mapped[str | None] = mapped_column(String(16))  # on_request | removed
+
+
+class LearningTask(ReviewRecord, Model):
+    """Learning that follows publication (a practitioners' pack, an event), from the
+    tenant's local policy."""
+
+    __tablename__ = "learning_tasks"
+    review_id: Mapped[uuid.UUID] = _review_fk()
+    key: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    due_on: Mapped[date]
+    recipients: Mapped[list] = mapped_column(JSON, default=list)
+    done_on: Mapped[date | None]

@@ -3,6 +3,7 @@ their review (and the tenant wall): never by their own id alone."""
 from __future__ import annotations
 
 import uuid
+from types import MappingProxyType
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -58,9 +59,30 @@ def _check_new(review: Review, kind: Kind, data: dict) -> None:
         raise RecordInvalid({"due_on": _("The due date cannot be before the request.")})
 
 
-def add_record(review: Review, kind: Kind, data: dict):
+def _local_objections(review: Review, kind: Kind, change: str, data: dict, roles) -> None:
+    """What the tenant's local policies say about this change (409 when they object)."""
+    from core.hooks.manager import PluginFailed
+    from core.policies import service as policies
+    from core.reviews.facts import full_facts
+
+    tenant = policies.current_tenant()
+    try:
+        found = policies.collect(tenant, "check_record",
+                                 review=policies.review_view(review, full_facts(review)),
+                                 kind=kind.key, change=change, actor=policies.actor(roles),
+                                 data=MappingProxyType(dict(data)))
+    except PluginFailed as failed:
+        raise RecordConflict(_("The local policy '%(plugin)s' failed, so nothing was saved. "
+                               "Tell your regional admin.", plugin=failed.plugin)) from None
+    messages = [p.message for _name, problems in found for p in problems]
+    if messages:
+        raise RecordConflict(" ".join(messages))
+
+
+def add_record(review: Review, kind: Kind, data: dict, roles=()):
     _writable(review)
     _check_new(review, kind, data)
+    _local_objections(review, kind, "add", data, roles)
     record = kind.model(review_id=review.id, **data)
     db.session.add(record)
     db.session.flush()
@@ -95,12 +117,13 @@ def _check_update(record, data: dict) -> None:
 
 
 def update_record(review: Review, kind: Kind, record, data: dict,
-                  expected_version: int | None = None):
+                  expected_version: int | None = None, roles=()):
     _writable(review)
     if expected_version is not None and expected_version != record.version:
         raise RecordConflict(_("Someone changed this record since you opened it. "
                                "Reload it to see their change."))
     _check_update(record, data)
+    _local_objections(review, kind, "update", data, roles)
     for name, value in data.items():
         setattr(record, name, value)
     timeline.add(review, "record", f"{kind.key}.updated", {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 
 from core.auth.guards import requires, tenant_pages
 from core.labels import code_label
@@ -58,7 +58,7 @@ def _add_view(kind: Kind):
         data, errors = forms.read(kind.create)
         if not errors:
             try:
-                service.add_record(review, kind, data)
+                service.add_record(review, kind, data, g.roles)
                 return redirect(url_for(f"records.{kind.key}", review_id=review.id))
             except service.RecordInvalid as invalid:
                 errors = invalid.errors
@@ -83,7 +83,7 @@ def _edit_view(kind: Kind):
         if not errors:
             try:
                 service.update_record(review, kind, record, data,
-                                      _int(request.form.get("version")))
+                                      _int(request.form.get("version")), g.roles)
                 return redirect(url_for(f"records.{kind.key}", review_id=review.id))
             except service.RecordInvalid as invalid:
                 errors = invalid.errors

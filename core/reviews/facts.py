@@ -70,6 +70,16 @@ def _facts(review, holds, reports, actions, first_meeting, **extra) -> ReviewFac
     )
 
 
+def with_policies(reviews: list[Review], facts: dict) -> dict:
+    """Add what the tenant's enabled local policies say (agencies, local deadlines)."""
+    from core.policies.service import current_tenant, local_facts
+
+    if not reviews:
+        return facts
+    tenant = current_tenant()
+    return {r.id: local_facts(tenant, r, facts[r.id]) for r in reviews}
+
+
 def full_facts(review: Review) -> ReviewFacts:
     """Everything the guards of one review read."""
     base = clock_facts([review])[review.id]
@@ -84,7 +94,7 @@ def full_facts(review: Review) -> ReviewFacts:
             select(DocumentVersion.id).join(Document, Document.id == DocumentVersion.document_id)
             .where(Document.review_id == rid, Document.kind == "home_office_letter",
                    DocumentVersion.uploaded_at >= latest_submission).limit(1))
-    return ReviewFacts(**{
+    full = ReviewFacts(**{
         **base.__dict__,
         "chair_appointed": db.session.scalar(
             select(func.count()).where(ChairAppointment.review_id == rid)) > 0,
@@ -99,3 +109,4 @@ def full_facts(review: Review) -> ReviewFacts:
         "family_saw_draft": any(f.saw_draft or f.draft_note for f in family),
         "letter_since_submission": letter is not None,
     })
+    return with_policies([review], {review.id: full})[review.id]

@@ -33,6 +33,8 @@ class Review(TenantScoped, Model):
     published_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    # Local fields that enabled plugins declare, by plugin name (review_fields_schema).
+    local_fields: Mapped[dict] = mapped_column(JSON, default=dict)
     # Every step writes it, so even a hold bumps the version and loses a race cleanly.
     last_step_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -11,7 +11,7 @@ from core import lifecycle
 from core.audit import service as audit
 from core.db import db
 from core.reviews import clock
-from core.reviews.facts import clock_facts, full_facts
+from core.reviews.facts import clock_facts, full_facts, with_policies
 from core.reviews.models import Hold, ReferenceCounter, Review
 from tenants.models import Tenant
 
@@ -97,7 +97,7 @@ def dashboard() -> dict:
     """What is overdue and due soon across the tenant, most urgent first, and the reviews
     by stage. A fixed number of queries, however many reviews the tenant has."""
     reviews = list(db.session.scalars(select(Review).order_by(Review.reference)))
-    facts = clock_facts(reviews)
+    facts = with_policies(reviews, clock_facts(reviews))
     urgent = []
     for review in reviews:
         if review.stage == lifecycle.Stage.CLOSED:

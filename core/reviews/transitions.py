@@ -2,7 +2,8 @@
 entry and its audit event, or nothing at all."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+from types import MappingProxyType
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -12,8 +13,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from core import lifecycle
 from core.audit import service as audit
 from core.db import db
+from core.hooks.manager import PluginFailed
 from core.lifecycle.transitions import HOLD, RESUME, may_take
-from core.records.models import HomeOfficeSubmission, PublicationRecord
+from core.policies import service as policies
+from core.records.models import HomeOfficeSubmission, LearningTask, PublicationRecord
 from core.reviews import timeline
 from core.reviews.facts import full_facts
 from core.reviews.models import Hold, Review
@@ -60,10 +63,41 @@ def take(review: Review, to: str, data: dict, roles, expected_version: int | Non
     invalid = lifecycle.validate_data(facts, transition, data)
     if invalid:
         raise StepProblem(422, invalid)
-    refused = lifecycle.check(facts, transition)
+    refused = lifecycle.check(facts, transition) + _local_objections(review, facts, transition,
+                                                                     data, roles)
     if refused:
         raise StepProblem(409, refused)
-    return _apply(review, transition, data)
+    _apply(review, transition, data)
+    _tell_plugins(review, transition, roles)
+    return review
+
+
+def _local_objections(review, facts, transition, data, roles) -> list[lifecycle.Problem]:
+    tenant = policies.current_tenant()
+    try:
+        found = policies.collect(tenant, "check_transition",
+                                 review=policies.review_view(review, facts),
+                                 transition=transition.name, actor=policies.actor(roles),
+                                 data=MappingProxyType(dict(data)))
+    except PluginFailed as failed:
+        return [_problem("plugin_failed", _(
+            "The local policy '%(plugin)s' failed, so the step was not taken. Tell your "
+            "regional admin.", plugin=failed.plugin))]
+    return [lifecycle.Problem(p.code, p.message, {}, p.field)
+            for _name, problems in found for p in problems]
+
+
+def _tell_plugins(review, transition, roles) -> None:
+    """After the commit: each plugin hears of the step on its own; failures are audited."""
+    tenant = policies.current_tenant()
+    view = policies.review_view(review, full_facts(review))
+    for plugin, error in policies.each(tenant, "review_transitioned", review=view,
+                                       transition=transition.name,
+                                       actor=policies.actor(roles)):
+        audit.record("plugin.failed", object_type="review", object_id=review.id,
+                     details={"plugin": plugin, "hook": "review_transitioned",
+                              "error": type(error).__name__})
+    db.session.commit()
 
 
 def _apply(review: Review, transition: lifecycle.Transition, data: dict) -> Review:
@@ -135,12 +169,25 @@ def _outcome(outcome: str | None):
 
 
 def _publish(review: Review, data: dict) -> None:
+    """The plan comes from the tenant's local policy (or the core default)."""
     profile = lifecycle.profile_for(review.guidance_profile)
-    review.published_on = data["published_on"]
+    published = review.published_on = data["published_on"]
+    tenant = policies.current_tenant()
+    view = policies.review_view(review, full_facts(review))
+    plan = policies.call(tenant, "publication_plan", review=view, decision="publish")
+    extra = {kind for _n, kinds in policies.collect(tenant, "publication_items", review=view)
+             for kind in kinds}
+    months = max(plan.get("months") or 0, profile.publication_months)
     db.session.add(PublicationRecord(
-        review_id=review.id, decision="publish", decided_on=data["published_on"],
-        published_on=data["published_on"],
-        online_until=lifecycle.add_months(data["published_on"], profile.publication_months)))
+        review_id=review.id, decision="publish", decided_on=published, published_on=published,
+        online_until=lifecycle.add_months(published, months),
+        documents=sorted(set(plan["documents"]) | extra), after=plan.get("after")))
+    for _plugin, tasks in policies.collect(tenant, "learning_outputs", review=view):
+        for task in tasks:
+            db.session.add(LearningTask(
+                review_id=review.id, key=task["key"], title=task["title"],
+                due_on=published + timedelta(days=task["due_days"]),
+                recipients=list(task.get("recipients", ()))))
 
 
 def _not_publish(review: Review, data: dict) -> None:

@@ -17,14 +17,14 @@ def test_two_steps_at_once_one_wins_the_other_gets_409(app, world, monkeypatch):
     rid = world.reviews["alpha"][1].id
     token = world.tokens[("alpha", "review_coordinator")]
     barrier = threading.Barrier(2, timeout=10)
-    real = transitions.full_facts
+    real = transitions._local_objections
 
-    def facts_then_wait(review):
-        facts = real(review)
-        barrier.wait()  # both requests have read the review at the same version
-        return facts
+    def check_then_wait(*args):
+        problems = real(*args)
+        barrier.wait()  # both requests have read and checked the review at one version
+        return problems
 
-    monkeypatch.setattr(transitions, "full_facts", facts_then_wait)
+    monkeypatch.setattr(transitions, "_local_objections", check_then_wait)
     results = []
 
     def attempt():

@@ -124,3 +124,14 @@ def test_publication_window():
     assert _by_key(facts, d(2026, 6, 1))["publication_window"].statutory_due == d(2027, 1, 31)
     assert _by_key(facts, d(2026, 6, 1))["publication_window"].status == "due"
     assert _by_key(facts, d(2027, 1, 31))["publication_window"].status == "met"
+
+
+def test_local_rules_add_and_tighten_but_never_extend():
+    pack = DatedItem("learning_pack", "Learning pack", d(2026, 3, 1), d(2026, 5, 1))
+    tighter = DatedItem("completion", "Completion", d(2026, 1, 31), d(2026, 6, 30))
+    looser = DatedItem("decision", "Decision", d(2026, 1, 5), d(2026, 12, 1))
+    found = _by_key(_facts(local_deadlines=(pack, tighter, looser)), d(2026, 3, 1))
+    assert found["learning_pack"].statutory_due == d(2026, 5, 1)
+    assert found["learning_pack"].kind == "local"
+    assert found["completion"].statutory_due == d(2026, 6, 30)   # tightened from 31 July
+    assert found["decision"].statutory_due == d(2026, 2, 5)      # not extended
