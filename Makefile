@@ -4,13 +4,15 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-PO := $(wildcard core/translations/*/LC_MESSAGES/messages.po)
+PO := $(wildcard core/translations/*/LC_MESSAGES/messages.po \
+        plugins/*/translations/*/LC_MESSAGES/*.po)
+PLUGINS := $(patsubst plugins/%/,%,$(dir $(wildcard plugins/*/plugin.py)))
 MO := $(PO:.po=.mo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export FLASK_APP := wsgi
 
-.PHONY: run test test-sqlite test-postgresql install migrate demo translations clean
+.PHONY: run test install migrate demo translations docs clean
 
 install: $(STAMP) $(MO)
 
@@ -44,7 +46,17 @@ translations: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output \
 	  -o core/translations/messages.pot .
 	$(BIN)/pybabel update -i core/translations/messages.pot -d core/translations --no-fuzzy-matching
+	for p in $(PLUGINS); do \
+	  $(BIN)/pybabel extract -F plugins/babel.cfg -k _l --no-location --sort-output \
+	    -o plugins/$$p/translations/$$p.pot plugins/$$p && \
+	  $(BIN)/pybabel update -i plugins/$$p/translations/$$p.pot -d plugins/$$p/translations \
+	    -D $$p --no-fuzzy-matching; \
+	done
 	$(MAKE) $(MO)
+
+# The hook reference in docs/plugins.md comes from the hookspec docstrings.
+docs: install
+	$(BIN)/python -m core.hooks.docs > docs/plugins.md
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -111,18 +111,23 @@ def _templates(app: Flask) -> None:
 
 
 def _blueprints(app: Flask) -> None:
+    from core.admin.api import blp as admin_api
+    from core.admin.views import bp as admin_bp
     from core.auth.views import bp as auth_bp
     from core.auth.views import tenant_bp as tokens_bp
     from core.documents.api import blp as documents_api
     from core.documents.views import bp as documents_bp
     from core.health import bp as health_bp
+    from core.policies.api import blp as policies_api
+    from core.policies.views import bp as policies_bp
     from core.records.api import blp as records_api
     from core.records.views import bp as records_bp
     from core.reviews.api import blp as reviews_api
     from core.reviews.views import bp as reviews_bp
     from core.web.views import bp as web_bp
 
-    for bp in (health_bp, web_bp, auth_bp, tokens_bp, reviews_bp, records_bp, documents_bp):
+    for bp in (health_bp, web_bp, auth_bp, tokens_bp, reviews_bp, records_bp, documents_bp,
+               admin_bp, policies_bp):
         app.register_blueprint(bp)
     app.config.update(
         API_TITLE="DHR Hub API",
@@ -137,7 +142,7 @@ def _blueprints(app: Flask) -> None:
                        "description": "A personal API token, tied to one partnership."}
     )
     # The API authenticates with bearer tokens, never cookies, so CSRF cannot apply.
-    for blueprint in (reviews_api, records_api, documents_api):
+    for blueprint in (reviews_api, records_api, documents_api, admin_api, policies_api):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
 

@@ -50,6 +50,23 @@ def tokens_create(email: str, tenant_slug: str, name: str):
     click.echo(plain)
 
 
+@tokens.command("create-admin")
+@click.argument("email")
+@click.option("--name", default="command line", help="What the token is for.")
+def tokens_create_admin(email: str, name: str):
+    """Print a new admin API token for a regional or platform admin (shown once)."""
+    from core.auth import service as auth
+
+    user = auth.find_user(email)
+    if user is None:
+        raise click.ClickException("no such user")
+    try:
+        _token, plain = auth.create_admin_token(user, name)
+    except PermissionError as refused:
+        raise click.ClickException(str(refused)) from None
+    click.echo(plain)
+
+
 @audit_cli.command("verify")
 def audit_verify():
     """Check every audit event against its hash and its predecessor."""

@@ -39,6 +39,7 @@ class World:
     reviews: dict[str, list[ReviewRef]] = field(default_factory=dict)
     items: dict[tuple[str, str], object] = field(default_factory=dict)  # (slug, kind) -> id
     documents: dict[str, object] = field(default_factory=dict)          # slug -> document id
+    admin_tokens: dict[str, str] = field(default_factory=dict)          # region -> token
 
     def password(self, email: str) -> str:
         return "pw-" + email
@@ -92,6 +93,10 @@ def build_world() -> World:
     db.session.add(RegionMembership(user_id=regional.id, region_id=world.regions["north"].id,
                                     role=RegionRole.REGIONAL_ADMIN))
     world.users[("north", "regional_admin")] = regional
+    south = make_user("regional@south.test")
+    db.session.add(RegionMembership(user_id=south.id, region_id=world.regions["south"].id,
+                                    role=RegionRole.REGIONAL_ADMIN))
+    world.users[("south", "regional_admin")] = south
     world.users[("hub", "platform_admin")] = make_user("platform@hub.test",
                                                         is_platform_admin=True)
     db.session.commit()
@@ -100,6 +105,9 @@ def build_world() -> World:
             row, plain = auth.create_token(user, world.tenants[slug], f"{role} token")
             world.tokens[(slug, role)] = plain
             world.token_rows[(slug, role)] = row
+    for region in ("north", "south"):
+        world.admin_tokens[region] = auth.create_admin_token(
+            world.users[(region, "regional_admin")], "admin")[1]
     world.reviews = {
         "alpha": [make_review(world.tenants["alpha"]),
                   make_review(world.tenants["alpha"], pseudonym="Second Adult (invented)")],

@@ -52,7 +52,7 @@ def _token_guard():
         raise Unauthorized(www_authenticate=_bearer_challenge())
     token, user = found
     tenant = tenant_by_slug(g.tenant_slug)
-    if tenant is None or token.tenant_id != tenant.id:
+    if tenant is None or token.tenant_id is None or token.tenant_id != tenant.id:
         abort(404)
     g.api_user, g.api_token = user, token
     _bind(tenant, user)
@@ -101,3 +101,61 @@ def requires(permission: str):
         return guarded
 
     return decorate
+
+
+# --- administration of tenants (regional and platform admins; never case data) ------------
+
+def administrable(user, tenant) -> bool:
+    """A platform admin runs every tenant; a regional admin those of their regions."""
+    from tenants.service import regions_of
+
+    if tenant is None or user is None:
+        return False
+    return bool(user.is_platform_admin or tenant.region_id in {r.id for r in regions_of(user.id)})
+
+
+def _pop_tenant_slug(_endpoint, values):
+    g.admin_slug = (values or {}).pop("tenant_slug", None)
+
+
+def _add_tenant_slug(_endpoint, values):
+    if "tenant_slug" not in values and getattr(g, "admin_tenant", None) is not None:
+        values["tenant_slug"] = g.admin_tenant.slug
+
+
+def _bind_admin(user) -> None:
+    if g.admin_slug is None:
+        return
+    tenant = tenant_by_slug(g.admin_slug)
+    if not administrable(user, tenant):
+        abort(404)
+    g.admin_tenant = tenant
+
+
+def _admin_session_guard():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.sign_in", next=request.path))
+    _bind_admin(current_user)
+    return None
+
+
+def _admin_token_guard():
+    header = request.headers.get("Authorization", "")
+    scheme, _, presented = header.partition(" ")
+    found = auth.token_user(presented.strip()) if scheme.lower() == "bearer" else None
+    if found is None or found[0].tenant_id is not None:
+        raise Unauthorized(www_authenticate=_bearer_challenge())
+    g.api_user = found[1]
+    _bind_admin(found[1])
+
+
+def admin_pages(bp) -> None:
+    bp.url_value_preprocessor(_pop_tenant_slug)
+    bp.url_defaults(_add_tenant_slug)
+    bp.before_request(_admin_session_guard)
+
+
+def admin_api(bp) -> None:
+    bp.url_value_preprocessor(_pop_tenant_slug)
+    bp.url_defaults(_add_tenant_slug)
+    bp.before_request(_admin_token_guard)

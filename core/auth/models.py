@@ -38,7 +38,8 @@ class ApiToken(Model):
     __tablename__ = "api_tokens"
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
-    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"), index=True)
+    # None: an admin token (regional or platform admins), honoured only by the admin API.
+    tenant_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("tenants.id"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     # sha256 of the whole token: tokens are 256-bit random, so a slow hash adds nothing.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)

@@ -86,6 +86,23 @@ def create_token(user: User, tenant: Tenant, name: str) -> tuple[ApiToken, str]:
     return token, plain
 
 
+def create_admin_token(user: User, name: str) -> tuple[ApiToken, str]:
+    """A token for the admin API, for a regional or platform admin only."""
+    from tenants.service import regions_of
+
+    if not (user.is_platform_admin or regions_of(user.id)):
+        raise PermissionError("the user is neither a regional nor a platform admin")
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, tenant_id=None, name=name, token_hash=_digest(plain),
+                     prefix=plain[: len(TOKEN_PREFIX) + 6])
+    db.session.add(token)
+    db.session.flush()
+    audit.record("token.create", object_type="api_token", object_id=token.id,
+                 actor=(user.id, user.email), details={"name": name, "admin": True})
+    db.session.commit()
+    return token, plain
+
+
 def token_user(plain: str) -> tuple[ApiToken, User] | None:
     """The live token and its user for a presented bearer token, or None."""
     if not plain.startswith(TOKEN_PREFIX) or len(plain) > 100:

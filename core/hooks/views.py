@@ -30,6 +30,7 @@ class ReviewView:
     stage: str
     guidance_profile: str
     notification_date: date
+    notifying_agency: str
     decision: str | None
     decision_date: date | None
     submitted_on: date | None
@@ -59,9 +60,15 @@ class Problem:
 
 
 def messages(package_file: str, domain: str):
-    """``gettext`` for a plugin's own catalogue: ``_ = messages(__file__, "preston")``.
-    Catalogues live in ``<plugin>/translations/<lang>/LC_MESSAGES/<domain>.mo``."""
+    """``gettext`` for a plugin's own catalogue: ``_ = messages(__file__, "preston")``, and
+    ``_l = _.lazy`` for labels defined at import time. Catalogues live in
+    ``<plugin>/translations/<lang>/LC_MESSAGES/<domain>.mo``."""
     from flask_babel import Domain
 
     translations = Domain(str(Path(package_file).parent / "translations"), domain=domain)
-    return translations.gettext
+
+    def gettext(text: str, **values) -> str:
+        return translations.gettext(text, **values)
+
+    gettext.lazy = translations.lazy_gettext
+    return gettext

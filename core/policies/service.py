@@ -57,6 +57,7 @@ def review_view(review, facts) -> ReviewView:
     return ReviewView(
         id=review.id, reference=review.reference, stage=review.stage,
         guidance_profile=review.guidance_profile, notification_date=review.notification_date,
+        notifying_agency=review.notifying_agency,
         decision=review.decision, decision_date=review.decision_date,
         submitted_on=review.submitted_on, published_on=review.published_on,
         on_hold=facts.on_hold, panel_agencies=facts.panel_agencies,
@@ -162,3 +163,15 @@ def disable(tenant: Tenant, name: str) -> bool:
     db.session.commit()
     g.pop("dhr_enabled", None) if has_request_context() else None
     return True
+
+
+def allows_update(roles) -> bool:
+    from core.auth.roles import allows
+
+    return allows(roles, "review.update")
+
+
+def slot_lines(tenant: Tenant, slot: str, review=None) -> list[str]:
+    """Plain-text lines the enabled plugins put in a page slot, by plugin name."""
+    return [str(line) for _name, lines in collect(tenant, "page_slot", slot=slot, review=review)
+            for line in lines]

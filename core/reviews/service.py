@@ -114,3 +114,10 @@ def dashboard() -> dict:
     db.session.commit()
     return {"urgent": urgent, "by_stage": by_stage, "reviews": reviews,
             "on_hold": [r for r in reviews if facts[r.id].on_hold]}
+
+
+def learning_of(review: Review) -> list:
+    from core.records.models import LearningTask
+
+    return list(db.session.scalars(select(LearningTask).where(LearningTask.review_id == review.id)
+                                   .order_by(LearningTask.due_on)))

@@ -10,6 +10,7 @@ from flask_login import current_user
 from core import lifecycle
 from core.auth.guards import requires, tenant_pages
 from core.lifecycle.transitions import may_take
+from core.policies import service as policies
 from core.records.kinds import KINDS
 from core.reviews import clock, service, timeline, transitions
 from core.reviews.schemas import ReviewCreateSchema, step_data_schema
@@ -26,7 +27,8 @@ MAIN_PATH = ("notified", "scoping", "setup", "evidence", "drafting", "local_sign
 @bp.get("/")
 @requires("review.list")
 def dashboard():
-    return render_template("reviews/dashboard.html", board=service.dashboard())
+    return render_template("reviews/dashboard.html", board=service.dashboard(),
+                           terms=policies.terms(g.tenant))
 
 
 @bp.route("/reviews/new", methods=["GET", "POST"])
@@ -65,7 +67,13 @@ def detail(review_id: uuid.UUID):
     if review is None:
         abort(404)
     info = service.detail(review)
+    view = policies.review_view(review, info["facts"])
+    local_forms = sorted(name for name, schema in policies.collect(
+        g.tenant, "review_fields_schema", stage=review.stage) if schema is not None)
     return render_template("reviews/detail.html", review=review, info=info,
+                           terms=policies.terms(g.tenant), local_forms=local_forms,
+                           slot_lines=policies.slot_lines(g.tenant, "review_summary", view),
+                           learning=service.learning_of(review),
                            tasks=_tasks(review.stage), kinds=KINDS,
                            holds=service.holds_of(review),
                            steps=[t for t in lifecycle.transitions.available(info["facts"])

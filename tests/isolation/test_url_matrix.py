@@ -16,7 +16,7 @@ from sqlalchemy import select
 from core.auth.models import ApiToken
 from core.db import db
 from tenants.context import tenant_scope
-from tenants.models import Membership
+from tenants.models import Membership, TenantPlugin
 from tenants.roles import TenantRole
 from tenants.scoping import scoped_models
 from tests.factories import RECORD_SAMPLES, sign_in
@@ -24,7 +24,7 @@ from tests.factories import RECORD_SAMPLES, sign_in
 # Rules that belong to no tenant and show no case data.
 GLOBAL_RULES = {
     "static", "health.healthz", "auth.sign_in", "auth.sign_out", "web.home",
-    "api-docs.openapi_json",
+    "api-docs.openapi_json", "admin.tenants",
 }
 def _item(world, rule):
     key = rule.endpoint.split(".")[-1].removesuffix("_item").removesuffix("_edit")
@@ -39,6 +39,9 @@ OBJECTS = {
     "document_id": lambda w, rule: w.documents["alpha"],
     "number": lambda w, rule: 1,
     "to": lambda w, rule: "scoping",
+    "plugin": lambda w, rule: "warrington",
+    "name": lambda w, rule: "warrington",
+    "tenant_slug": lambda w, rule: "alpha",
 }
 
 
@@ -96,6 +99,12 @@ BODIES = {
         "returned_on-day": "20", "returned_on-month": "3", "returned_on-year": "2026"}},
     "records.actions_edit": lambda w: {"data": {"status": "complete"}},
     "reviews.step": lambda w: {"data": {}},
+    "policies.local_fields": lambda w: {"data": {"chair_quotes": "3"}},
+    "policies_api.put_local": lambda w: {"json": {"fields": {"chair_quotes": 3}}},
+    "admin.enable": lambda w: {"data": {"min_quotes": "2"}},
+    "admin.disable": lambda w: {"data": {}},
+    "admin_api.enable_policy": lambda w: {"json": {"settings": {"min_quotes": 2}}},
+    "admin_api.disable_policy": lambda w: {},
     "documents.upload": _file,
     "documents.new_version": _file,
 }
@@ -117,6 +126,8 @@ def _snapshot(world) -> dict:
                             for t in db.session.scalars(select(ApiToken)))
     snap["memberships"] = sorted((str(m.user_id), str(m.tenant_id), m.role.value)
                                  for m in db.session.scalars(select(Membership)))
+    snap["plugins"] = sorted((str(p.tenant_id), p.name, str(p.settings))
+                             for p in db.session.scalars(select(TenantPlugin)))
     db.session.commit()
     return snap
 
@@ -126,6 +137,8 @@ def _classify(rule) -> str:
     if rule.endpoint in GLOBAL_RULES:
         return "global"
     unknown = params - {"slug"} - set(OBJECTS)
+    if "tenant_slug" in params and not unknown:
+        return "admin_api" if rule.rule.startswith("/api/") else "admin"
     if "slug" not in params or unknown:
         raise AssertionError(
             f"the isolation matrix cannot classify {rule.rule} ({rule.endpoint}): "
@@ -135,10 +148,12 @@ def _classify(rule) -> str:
 
 def _url(app, rule, slug: str, world) -> str:
     values = {name: OBJECTS[name](world, rule) for name in rule.arguments if name != "slug"}
+    if "slug" in rule.arguments:
+        values["slug"] = slug
     with app.test_request_context():
         from flask import url_for
 
-        return url_for(rule.endpoint, slug=slug, **values)
+        return url_for(rule.endpoint, **values)
 
 
 def _send(client, method: str, url: str, endpoint: str, world, token: str | None):
@@ -150,7 +165,11 @@ def _send(client, method: str, url: str, endpoint: str, world, token: str | None
 
 
 def _actors(world, kind: str):
-    """(label, email to sign in as, token) for everyone who is not a member of alpha."""
+    """(label, email to sign in as, token) for everyone who is not a member of alpha (for
+    admin rules: everyone who does not administer alpha)."""
+    if kind in ("admin", "admin_api"):
+        yield ("beta's regional admin", world.users[("south", "regional_admin")].email,
+               world.admin_tokens["south"])
     for role in TenantRole:
         user = world.users[("beta", role.value)]
         yield (f"beta {role.value}", user.email, world.tokens[("beta", role.value)])
@@ -159,7 +178,14 @@ def _actors(world, kind: str):
         yield ("platform admin", world.users[("hub", "platform_admin")].email, None)
 
 
+def _enable_warrington_for_alpha(world) -> None:
+    from core.policies import service as policies
+
+    policies.enable(world.tenants["alpha"], "warrington", {"min_quotes": 3})
+
+
 def test_every_rule_refuses_every_other_tenant_role(app, world):
+    _enable_warrington_for_alpha(world)
     before = _snapshot(world)
     failures, tried, rules_checked = [], 0, set()
     for rule in app.url_map.iter_rules():
@@ -167,19 +193,19 @@ def test_every_rule_refuses_every_other_tenant_role(app, world):
         if kind == "global":
             continue
         rules_checked.add(rule.rule)
-        has_objects = any(name in OBJECTS for name in rule.arguments)
+        has_objects = kind in ("html", "api") and any(name in OBJECTS for name in rule.arguments)
         for method in sorted(set(rule.methods) & set(METHODS)):
             for label, email, token in _actors(world, kind):
                 client = app.test_client()
-                if kind == "html":
+                if kind in ("html", "admin"):
                     assert sign_in(client, email).status_code == 302
-                variants = [("alpha", {404})]
+                variants = [("alpha", {401, 404} if kind == "admin_api" else {404})]
                 if has_objects:  # beta's own tenant in the URL, alpha's object in the path
                     variants.append(("beta", {403, 404}))
                 for slug, allowed in variants:
                     url = _url(app, rule, slug, world)
                     response = _send(client, method, url, rule.endpoint, world,
-                                     token if kind == "api" else None)
+                                     token if kind in ("api", "admin_api") else None)
                     tried += 1
                     if response.status_code not in allowed:
                         failures.append(f"{method} {url} as {label}: {response.status_code}")
@@ -193,6 +219,7 @@ def test_every_rule_refuses_every_other_tenant_role(app, world):
 
 
 def test_anonymous_requests_reach_nothing(app, world):
+    _enable_warrington_for_alpha(world)
     before = _snapshot(world)
     client = app.test_client()
     for rule in app.url_map.iter_rules():
@@ -202,9 +229,9 @@ def test_anonymous_requests_reach_nothing(app, world):
         for method in sorted(set(rule.methods) & set(METHODS)):
             response = _send(client, method, _url(app, rule, "alpha", world), rule.endpoint,
                              world, None)
-            expected = 401 if kind == "api" else 302
+            expected = 401 if kind in ("api", "admin_api") else 302
             assert response.status_code == expected, (method, rule.rule)
-            if kind == "html":
+            if kind in ("html", "admin"):
                 assert "/sign-in" in response.headers["Location"]
     assert _snapshot(world) == before
 

@@ -1,0 +1,63 @@
+"""Admin pages: the tenants an admin runs, and each tenant's local policies."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from core.auth.guards import admin_pages, administrable
+from core.db import db
+from core.policies import service as policies
+from core.web import forms
+from tenants.models import Tenant
+
+bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+admin_pages(bp)
+
+
+@bp.get("/")
+def tenants():
+    rows = [t for t in db.session.scalars(select(Tenant).order_by(Tenant.name))
+            if administrable(current_user, t)]
+    if not rows:
+        abort(404)
+    return render_template("admin/tenants.html", tenants=rows)
+
+
+def _page(errors=None, status=200, form=None):
+    tenant = g.admin_tenant
+    enabled = policies.enabled(tenant.id)
+    catalogue = [dict(info, enabled=info["name"] in enabled,
+                      values=enabled.get(info["name"], {}),
+                      fields=forms.describe(info["settings"]) if info.get("settings") else [])
+                 for info in policies.catalogue()]
+    return render_template("admin/policies.html", tenant=tenant, catalogue=catalogue,
+                           errors=errors or {}, form=form or {}), status
+
+
+@bp.get("/tenants/<tenant_slug>/policies")
+def tenant_policies():
+    return _page()
+
+
+@bp.post("/tenants/<tenant_slug>/policies/<name>")
+def enable(name: str):
+    info = policies.host().info(name)
+    if info is None:
+        abort(404)
+    settings, errors = (forms.read(info["settings"]) if info.get("settings") else ({}, {}))
+    if errors:
+        return _page({f"{name}.{k}": v for k, v in errors.items()}, 400, request.form)
+    try:
+        policies.enable(g.admin_tenant, name, settings)
+    except policies.PolicyInvalid as invalid:
+        return _page({f"{name}.{k}": v for k, v in invalid.errors.items()}, invalid.status,
+                     request.form)
+    return redirect(url_for("admin.tenant_policies"))
+
+
+@bp.post("/tenants/<tenant_slug>/policies/<name>/disable")
+def disable(name: str):
+    if not policies.disable(g.admin_tenant, name):
+        abort(404)
+    return redirect(url_for("admin.tenant_policies"))

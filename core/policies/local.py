@@ -1,0 +1,38 @@
+"""A review's local fields: declared by an enabled plugin (``review_fields_schema``) for the
+review's stage, validated by that schema, stored under the plugin's name."""
+from __future__ import annotations
+
+from sqlalchemy.orm.attributes import flag_modified
+
+from core.audit import service as audit
+from core.db import db
+from core.policies import service as policies
+from core.reviews import timeline
+
+
+class LocalConflict(Exception):
+    pass
+
+
+def schema_for(tenant, review, plugin: str):
+    """The plugin's schema for this review's stage, or None (not enabled, or no fields)."""
+    if plugin not in policies.enabled(tenant.id):
+        return None
+    found = dict(policies.collect(tenant, "review_fields_schema", stage=review.stage))
+    return found.get(plugin)
+
+
+def save(review, plugin: str, schema, data: dict) -> dict:
+    if review.stage == "closed":
+        raise LocalConflict()
+    values = schema().dump(data)
+    current = dict(review.local_fields or {})
+    current[plugin] = {**current.get(plugin, {}), **values}
+    review.local_fields = current
+    flag_modified(review, "local_fields")
+    timeline.add(review, "record", "local_fields.updated", {"plugin": plugin,
+                                                            "changed": sorted(values)})
+    audit.record("review.local_fields", object_type="review", object_id=review.id,
+                 details={"plugin": plugin, "fields": sorted(values)})
+    db.session.commit()
+    return current[plugin]

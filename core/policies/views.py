@@ -1,0 +1,54 @@
+"""For a tenant's members: which local policies apply, and a review's local fields."""
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from core.auth.guards import requires, tenant_pages
+from core.policies import local
+from core.policies import service as policies
+from core.reviews.service import find_review
+from core.web import forms
+
+bp = Blueprint("policies", __name__, url_prefix="/t/<slug>", template_folder="templates")
+tenant_pages(bp)
+
+
+@bp.get("/policies")
+def applied():
+    enabled = policies.enabled(g.tenant.id)
+    rows = [info for info in policies.catalogue() if info["name"] in enabled]
+    return render_template("policies/applied.html", policies=rows, enabled=enabled)
+
+
+def _review(review_id):
+    review = find_review(review_id)
+    if review is None:
+        abort(404)
+    return review
+
+
+@bp.route("/reviews/<uuid:review_id>/local/<plugin>", methods=["GET", "POST"])
+@requires("review.read")
+def local_fields(review_id: uuid.UUID, plugin: str):
+    review = _review(review_id)
+    schema = local.schema_for(g.tenant, review, plugin)
+    if schema is None:
+        abort(404)
+    context = {"review": review, "plugin": plugin, "fields": forms.describe(schema),
+               "values": (review.local_fields or {}).get(plugin, {})}
+    if request.method == "GET":
+        return render_template("policies/local.html", errors={}, form={}, **context)
+    if not policies.allows_update(g.roles):
+        abort(403)
+    data, errors = forms.read(schema)
+    if not errors:
+        try:
+            local.save(review, plugin, schema, data)
+            return redirect(url_for("reviews.detail", review_id=review.id))
+        except local.LocalConflict:
+            errors = {"form": _("The review is closed; its records can no longer change.")}
+    return render_template("policies/local.html", errors=errors, form=request.form,
+                           **context), 400

@@ -1,0 +1,1 @@
+"""Manchester: learning after publication (Greater Manchester DHR policy)."""

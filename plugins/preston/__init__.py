@@ -1,0 +1,1 @@
+"""Preston: reports online for a set time, then available on request."""

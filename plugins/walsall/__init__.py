@@ -1,0 +1,1 @@
+"""Walsall: the CSP chair leads; a full panel; always an independent chair."""

@@ -1,0 +1,1 @@
+"""Warrington: Domestic Abuse Related Death Review (previously DHR)."""

@@ -1,0 +1,1 @@
+"""Wigan: executive summaries only; a reasoned decision not to publish."""
