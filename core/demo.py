@@ -81,6 +81,7 @@ def load() -> list[tuple[str, str, str]]:
             accounts.append((email, password, f"{role.value}, {slug}"))
         db.session.commit()
         _reviews(tenant)
+        _policies(tenant)
     email, region = REGIONAL_ADMIN
     admin = _user(email, "Demo Regional Admin", f"demo-{region}")
     _get_or_add(RegionMembership, {"user_id": admin.id, "region_id": regions[region].id,
@@ -88,6 +89,24 @@ def load() -> list[tuple[str, str, str]]:
     db.session.commit()
     accounts.append((email, f"demo-{region}", f"regional_admin, {region}"))
     return accounts
+
+
+# Each demo partnership runs its area's local policy (after its demo reviews exist, so
+# the reviews were walked under the national rules and the local rules apply from now).
+POLICIES = {
+    "warrington": {"min_quotes": 3},
+    "preston": {"months_online": 12, "request_contact": "reviews@preston.example (demo)"},
+    "manchester": {"learning_pack_days": 60},
+    "wigan": {},
+    "walsall": {},
+}
+
+
+def _policies(tenant: Tenant) -> None:
+    from core.policies import service as policies
+
+    if tenant.slug in POLICIES and tenant.slug not in policies.enabled(tenant.id):
+        policies.enable(tenant, tenant.slug, POLICIES[tenant.slug])
 
 
 def _reviews(tenant: Tenant) -> None:

@@ -70,3 +70,15 @@ def test_every_demo_tenant_has_reviews_across_the_stages(app, client):
             assert len(board["on_hold"]) == 1
             assert any(row["status"] == "overdue" for row in board["urgent"])
         db.session.commit()
+
+
+def test_each_demo_partnership_runs_its_local_policy(app, client):
+    from core.policies import service as policies
+
+    runner = app.test_cli_runner()
+    runner.invoke(args=["dhr", "demo", "load"])
+    runner.invoke(args=["dhr", "demo", "load"])
+    enabled = {t.slug: set(policies.enabled(t.id)) for t in db.session.scalars(select(Tenant))}
+    assert enabled == {"warrington": {"warrington"}, "preston": {"preston"},
+                       "manchester": {"manchester"}, "wigan": {"wigan"},
+                       "walsall": {"walsall"}, "bolton": set()}

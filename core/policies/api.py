@@ -51,7 +51,7 @@ def _schema(review_id: uuid.UUID, plugin: str):
 
 @blp.route("/reviews/<uuid:review_id>/local/<plugin>", methods=["GET"])
 @requires("review.read")
-@blp.response(200, fields.Dict())
+@blp.response(200, description="The fields, as the plugin declares them.")
 def get_local(review_id: uuid.UUID, plugin: str):
     """The review's local fields for one plugin (404 when it has none at this stage)."""
     review, _schema_cls = _schema(review_id, plugin)
@@ -61,7 +61,7 @@ def get_local(review_id: uuid.UUID, plugin: str):
 @blp.route("/reviews/<uuid:review_id>/local/<plugin>", methods=["PUT"])
 @requires("review.update")
 @blp.arguments(LocalFieldsIn)
-@blp.response(200, fields.Dict())
+@blp.response(200, description="The fields, as the plugin declares them.")
 def put_local(body, review_id: uuid.UUID, plugin: str):
     """Record local fields, validated by the plugin's schema for the review's stage."""
     review, schema = _schema(review_id, plugin)

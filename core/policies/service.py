@@ -94,7 +94,7 @@ def local_facts(tenant: Tenant, review, facts):
         DatedItem(rule["key"], rule["label"], rule["start"], rule["due"], rule.get("met_on"))
         for _n, rules in collect(tenant, "deadline_rules", review=view) for rule in rules)
     return replace(facts, required_agencies=frozenset(agencies) | facts.required_agencies,
-                   local_deadlines=deadlines)
+                   local_deadlines=facts.local_deadlines + deadlines)
 
 
 def terms(tenant: Tenant) -> dict:

@@ -165,3 +165,5 @@ class PublicationRecordOut(Out):
     published_on = fields.Date(dump_only=True)
     online_until = fields.Date(dump_only=True)
     reasons = fields.String(dump_only=True)
+    documents = fields.List(fields.String(), dump_only=True)
+    after = fields.String(dump_only=True, allow_none=True)

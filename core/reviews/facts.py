@@ -20,6 +20,7 @@ from core.records.models import (
     ChairAppointment,
     FamilyContact,
     HomeOfficeSubmission,
+    LearningTask,
     PanelMeeting,
     PanelMember,
 )
@@ -40,16 +41,20 @@ def _where_reviews(statement, model, review_ids):
 
 
 def clock_facts(reviews: list[Review]) -> dict[uuid.UUID, ReviewFacts]:
-    """Facts for the statutory clock of each review: four queries, however many reviews."""
+    """Facts for the statutory clock of each review: five queries, however many reviews."""
     ids = [r.id for r in reviews]
     holds = _grouped(_where_reviews(select(Hold), Hold, ids), "review_id")
     reports = _grouped(_where_reviews(select(AgencyReportRequest), AgencyReportRequest, ids),
                        "review_id")
     actions = _grouped(_where_reviews(select(Action), Action, ids), "review_id")
+    learning = _grouped(_where_reviews(select(LearningTask), LearningTask, ids), "review_id")
     first_meeting = dict(db.session.execute(_where_reviews(
         select(PanelMeeting.review_id, func.min(PanelMeeting.held_on)), PanelMeeting, ids)
         .group_by(PanelMeeting.review_id)).all())
-    return {r.id: _facts(r, holds[r.id], reports[r.id], actions[r.id], first_meeting.get(r.id))
+    return {r.id: _facts(r, holds[r.id], reports[r.id], actions[r.id], first_meeting.get(r.id),
+                         local_deadlines=tuple(
+                             DatedItem(f"learning:{t.id}", t.title, r.published_on or t.due_on,
+                                       t.due_on, t.done_on) for t in learning[r.id]))
             for r in reviews}
 
 

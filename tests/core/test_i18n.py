@@ -68,3 +68,18 @@ def test_a_welsh_tenant_defaults_to_welsh_when_the_browser_says_nothing(client, 
     assert "Adolygiadau" in client.get("/t/alpha/").get_data(as_text=True)
     english = client.get("/t/alpha/", headers={"Accept-Language": "en-GB"})
     assert "Reviews in this partnership" in english.get_data(as_text=True)
+
+
+def test_every_plugin_ships_a_complete_welsh_catalogue(tmp_path):
+    for plugin in sorted(p.parent for p in (ROOT / "plugins").glob("*/plugin.py")):
+        name = plugin.name
+        pot = tmp_path / f"{name}.pot"
+        subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F",
+                        str(ROOT / "plugins" / "babel.cfg"), "-k", "_l", "-o", str(pot),
+                        str(plugin)], cwd=ROOT, check=True, capture_output=True)
+        with pot.open("rb") as handle:
+            wanted = {m.id for m in read_po(handle) if m.id}
+        po = plugin / "translations" / "cy" / "LC_MESSAGES" / f"{name}.po"
+        with po.open("rb") as handle:
+            done = {m.id for m in read_po(handle) if m.id and m.string and not m.fuzzy}
+        assert wanted and wanted - done == set(), name

@@ -1,0 +1,86 @@
+"""A sample plugin that implements every hook, for the contract tests."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from marshmallow import Schema, fields, validate
+
+from core.hooks import Problem, hookimpl
+
+
+class SampleSettings(Schema):
+    level = fields.Integer(load_default=1, validate=validate.Range(min=1, max=3),
+                           metadata={"label": "Level", "widget": "text"})
+
+
+class SampleFields(Schema):
+    colour = fields.String(validate=validate.OneOf(["red", "blue"]),
+                           metadata={"label": "Colour", "widget": "text"})
+
+
+class Sample:
+    def __init__(self):
+        self.heard: list[tuple[str, str]] = []
+        self.fail_in: set[str] = set()
+
+    def _maybe_fail(self, hook):
+        if hook in self.fail_in:
+            raise RuntimeError(f"sample failure in {hook}")
+
+    @hookimpl
+    def policy_info(self):
+        return {"name": "sample", "title": "Sample policy", "description": "For tests.",
+                "settings": SampleSettings}
+
+    @hookimpl
+    def review_terms(self, ctx):
+        level = ctx.settings_of("sample")["level"]
+        return {"short": "SMP", "long": f"Sample Review (level {level})"}
+
+    @hookimpl
+    def review_fields_schema(self, ctx, stage):
+        return SampleFields
+
+    @hookimpl
+    def required_panel_agencies(self, ctx, review):
+        return ["Sample Agency"]
+
+    @hookimpl
+    def deadline_rules(self, ctx, review):
+        return [{"key": "sample_check", "label": "Sample check", "start": review.notification_date,
+                 "due": review.notification_date + timedelta(days=7), "met_on": None}]
+
+    @hookimpl
+    def check_transition(self, ctx, review, transition, actor, data):
+        self._maybe_fail("check_transition")
+        if transition == "scoping" and review.local_of("sample").get("colour") != "blue":
+            return [Problem("sample_colour", "Set the sample colour to blue first.")]
+        return []
+
+    @hookimpl
+    def check_record(self, ctx, review, kind, change, actor, data):
+        if kind == "panel_members" and data.get("agency") == "Forbidden":
+            return [Problem("sample_agency", "The sample policy refuses that agency.")]
+        return []
+
+    @hookimpl
+    def publication_plan(self, ctx, review, decision):
+        return {"documents": ["executive_summary"], "months": 24, "after": "on_request"}
+
+    @hookimpl
+    def publication_items(self, ctx, review):
+        return ["action_plan"]
+
+    @hookimpl
+    def learning_outputs(self, ctx, review):
+        return [{"key": "sample_pack", "title": "Sample pack", "due_days": 10,
+                 "recipients": ["Sample Board"]}]
+
+    @hookimpl
+    def page_slot(self, ctx, slot, review):
+        return [f"Sample says hello in {slot}"] if slot == "review_summary" else []
+
+    @hookimpl
+    def review_transitioned(self, ctx, review, transition, actor):
+        self._maybe_fail("review_transitioned")
+        self.heard.append((review.reference, transition))
