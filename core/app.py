@@ -118,6 +118,8 @@ def _blueprints(app: Flask) -> None:
     from core.documents.api import blp as documents_api
     from core.documents.views import bp as documents_bp
     from core.health import bp as health_bp
+    from core.joint.api import blp as joint_api
+    from core.joint.views import bp as joint_bp
     from core.policies.api import blp as policies_api
     from core.policies.views import bp as policies_bp
     from core.records.api import blp as records_api
@@ -127,7 +129,7 @@ def _blueprints(app: Flask) -> None:
     from core.web.views import bp as web_bp
 
     for bp in (health_bp, web_bp, auth_bp, tokens_bp, reviews_bp, records_bp, documents_bp,
-               admin_bp, policies_bp):
+               admin_bp, policies_bp, joint_bp):
         app.register_blueprint(bp)
     app.config.update(
         API_TITLE="DHR Hub API",
@@ -142,7 +144,8 @@ def _blueprints(app: Flask) -> None:
                        "description": "A personal API token, tied to one partnership."}
     )
     # The API authenticates with bearer tokens, never cookies, so CSRF cannot apply.
-    for blueprint in (reviews_api, records_api, documents_api, admin_api, policies_api):
+    for blueprint in (reviews_api, records_api, documents_api, admin_api, policies_api,
+                      joint_api):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
 

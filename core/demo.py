@@ -82,6 +82,7 @@ def load() -> list[tuple[str, str, str]]:
         db.session.commit()
         _reviews(tenant)
         _policies(tenant)
+    _joint_review()
     email, region = REGIONAL_ADMIN
     admin = _user(email, "Demo Regional Admin", f"demo-{region}")
     _get_or_add(RegionMembership, {"user_id": admin.id, "region_id": regions[region].id,
@@ -107,6 +108,35 @@ def _policies(tenant: Tenant) -> None:
 
     if tenant.slug in POLICIES and tenant.slug not in policies.enabled(tenant.id):
         policies.enable(tenant, tenant.slug, POLICIES[tenant.slug])
+
+
+JOINT = ("Adult J (invented joint demo case)", "preston", "bolton")
+
+
+def _joint_review() -> None:
+    """Preston leads a joint review with Bolton, which has accepted (idempotent)."""
+    from core.joint import service as joint
+    from core.policies import local
+    from core.policies import service as policies
+    from plugins.joint.plugin import LocalFields
+
+    pseudonym, lead_slug, partner_slug = JOINT
+    lead = db.session.scalar(select(Tenant).where(Tenant.slug == lead_slug))
+    partner = db.session.scalar(select(Tenant).where(Tenant.slug == partner_slug))
+    with tenant_scope(lead.id):
+        if "joint" not in policies.enabled(lead.id):
+            policies.enable(lead, "joint", {})
+        if db.session.scalar(select(Review).where(Review.pseudonym == pseudonym)) is None:
+            notified = date.today() - timedelta(days=90)
+            review = reviews.create_review(lead, {
+                "pseudonym": pseudonym, "date_of_death": notified - timedelta(days=2),
+                "notification_date": notified, "notifying_agency": "Police (demo)"},
+                actor_id=None)
+            local.save(review, "joint", LocalFields, {"partners": partner_slug})
+    with tenant_scope(partner.id):
+        for share, _lead in joint.invitations():
+            if share.accepted_at is None:
+                joint.accept(share.id)
 
 
 def _reviews(tenant: Tenant) -> None:

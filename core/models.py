@@ -24,3 +24,4 @@ from tenants.models import (  # noqa: F401
     Tenant,
     TenantPlugin,
 )
+from tenants.sharing import ReviewPartner  # noqa: F401

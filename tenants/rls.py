@@ -32,3 +32,28 @@ def grant(bind, app_role: str | None, table: str, privileges: str) -> None:
         return
     role = bind.dialect.identifier_preparer.quote(app_role)
     bind.execute(text(f"GRANT {privileges} ON {table} TO {role}"))
+
+
+SHARED = ("(SELECT review_id FROM review_partners WHERE partner_tenant_id = "
+          f"{TENANT_EXPR} AND accepted_at IS NOT NULL AND removed_at IS NULL)")
+
+
+def share_review_rows(bind, table: str, column: str = "review_id") -> None:
+    """Admit a joint review's partners to the rows of ``table`` that belong to it."""
+    if not is_postgresql(bind):
+        return
+    rule = f"tenant_id = {TENANT_EXPR} OR {column} IN {SHARED}"
+    bind.execute(text(f"DROP POLICY tenant_isolation ON {table}"))
+    bind.execute(text(f"CREATE POLICY tenant_isolation ON {table} "
+                      f"USING ({rule}) WITH CHECK ({rule})"))
+
+
+def enable_partner_rls(bind, table: str) -> None:
+    """The share rows themselves: seen by the lead and by the partner they name."""
+    if not is_postgresql(bind):
+        return
+    rule = f"tenant_id = {TENANT_EXPR} OR partner_tenant_id = {TENANT_EXPR}"
+    bind.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
+    bind.execute(text(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY"))
+    bind.execute(text(f"CREATE POLICY tenant_isolation ON {table} USING ({rule}) "
+                      f"WITH CHECK ({rule})"))

@@ -12,8 +12,9 @@ the migrations) compare every row with it. Raw SQL that forgets the tenant sees 
 from __future__ import annotations
 
 import uuid
+from functools import lru_cache
 
-from sqlalchemy import ForeignKey, Uuid, event, text
+from sqlalchemy import ForeignKey, Uuid, event, or_, select, text
 from sqlalchemy.orm import (
     Mapped,
     ORMExecuteState,
@@ -79,16 +80,18 @@ def _on_begin(session, _transaction, connection):
         _set_rls(connection, tid)
 
 
-def _touches_scoped(state: ORMExecuteState) -> bool:
-    """Any tenant-owned entity or table anywhere in the statement (counts, joins, aliases)."""
-    if any(issubclass(m.class_, TenantScoped) for m in state.all_mappers):
-        return True
+def _scoped_in(state: ORMExecuteState) -> frozenset[str]:
+    """Names of the tenant-owned tables anywhere in the statement (joins, subqueries,
+    aliases, counts), so only their criteria are attached."""
+    names = {m.class_.__tablename__ for m in state.all_mappers
+             if issubclass(m.class_, TenantScoped)}
     for table in find_tables(state.statement, include_aliases=True, include_crud=True,
                              include_joins=True):
         base = getattr(table, "element", table)
-        if getattr(base, "name", None) in _SCOPED_TABLES:
-            return True
-    return False
+        name = getattr(base, "name", None)
+        if name in _SCOPED_TABLES:
+            names.add(name)
+    return frozenset(names)
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -101,15 +104,50 @@ def _scope_statement(state: ORMExecuteState):
         return
     if state.is_column_load or state.is_relationship_load:
         return  # the parent row was already scoped, and criteria propagate to loaders
-    if tid is None:
-        if _touches_scoped(state):
-            raise context.NoTenantContext(
-                "tenant-owned data queried with no tenant context"
-            )
+    tables = _scoped_in(state)
+    if not tables:
         return
-    state.statement = state.statement.options(
-        with_loader_criteria(TenantScoped, lambda cls: cls.tenant_id == tid, include_aliases=True)
-    )
+    if tid is None:
+        raise context.NoTenantContext("tenant-owned data queried with no tenant context")
+    state.statement = state.statement.options(*_criteria(tid, tables))
+
+
+@lru_cache(maxsize=8192)
+def _criteria(tid: uuid.UUID, tables: frozenset[str]) -> tuple:
+    """One criterion per tenant-owned model: its own rows, plus, for a review and what it
+    holds, the joint reviews shared with this tenant (tenants/sharing.py)."""
+    from tenants.sharing import ReviewPartner, shared_with
+
+    shared = shared_with(tid)
+    options = []
+    # The share subquery reads review_partners: its own criterion must come along.
+    wanted = tables | {"review_partners"} if tables - LEAD_ONLY else tables
+    for cls in _scoped_classes():
+        if cls.__tablename__ not in wanted:
+            continue
+        if cls is ReviewPartner:
+            clause = or_(cls.tenant_id == tid, cls.partner_tenant_id == tid)
+        elif cls.__tablename__ == "reviews":
+            clause = or_(cls.tenant_id == tid, cls.id.in_(shared))
+        elif "review_id" in cls.__table__.c and cls.__tablename__ not in LEAD_ONLY:
+            clause = or_(cls.tenant_id == tid, cls.review_id.in_(shared))
+        else:
+            clause = cls.tenant_id == tid
+        options.append(with_loader_criteria(cls, clause, include_aliases=True))
+    return tuple(options)
+
+
+# Rows that stay the lead's alone even in a joint review (its outgoing mail).
+LEAD_ONLY = frozenset({"outbox_messages"})
+_CLASSES: list[type] = []
+
+
+def _scoped_classes() -> list[type]:
+    if not _CLASSES:
+        from core.db import db
+
+        _CLASSES.extend(scoped_models(db.Model))
+    return _CLASSES
 
 
 @event.listens_for(Session, "before_flush")
@@ -119,12 +157,32 @@ def _stamp_and_check(session, _flush_context, _instances):
     if not scoped_new and not scoped_old:
         return
     tid = context.current_tenant_id()
+    _set_rls(session.connection(), tid)
+    leads = _leads_of_shared(session, tid, [*scoped_new, *scoped_old])
     for obj in scoped_new:
         if obj.tenant_id is None:
-            obj.tenant_id = tid
+            # What a partner adds to a joint review belongs to the review, so to its lead.
+            obj.tenant_id = leads.get(getattr(obj, "review_id", None), tid)
     for obj in (*scoped_new, *scoped_old):
-        if obj.tenant_id != tid:
+        review_id = getattr(obj, "review_id", None)
+        own_share = getattr(obj, "partner_tenant_id", None) == tid  # accepting, signing off
+        if obj.tenant_id != tid and leads.get(review_id) != obj.tenant_id and not own_share:
             raise context.CrossTenantWrite(
                 f"{type(obj).__name__} of another tenant written while acting for {tid}"
             )
-    _set_rls(session.connection(), tid)
+
+
+def _leads_of_shared(session, tid, objects) -> dict:
+    """{review id: lead tenant} for the joint reviews among ``objects`` shared with us."""
+    from tenants.sharing import ReviewPartner
+
+    review_ids = {getattr(o, "review_id", None) for o in objects
+                  if not isinstance(o, ReviewPartner)} - {None}
+    if not review_ids:
+        return {}
+    with session.no_autoflush:
+        rows = session.execute(
+            select(ReviewPartner.review_id, ReviewPartner.tenant_id).where(
+                ReviewPartner.review_id.in_(review_ids), ReviewPartner.partner_tenant_id == tid,
+                ReviewPartner.accepted_at.is_not(None), ReviewPartner.removed_at.is_(None)))
+        return dict(rows.all())

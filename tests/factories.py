@@ -40,6 +40,7 @@ class World:
     items: dict[tuple[str, str], object] = field(default_factory=dict)  # (slug, kind) -> id
     documents: dict[str, object] = field(default_factory=dict)          # slug -> document id
     admin_tokens: dict[str, str] = field(default_factory=dict)          # region -> token
+    shares: dict[str, object] = field(default_factory=dict)             # lead -> share id
 
     def password(self, email: str) -> str:
         return "pw-" + email

@@ -28,8 +28,9 @@ def test_demo_load_is_complete_and_idempotent(app, client):
     first = runner.invoke(args=["dhr", "demo", "load"])
     assert first.exit_code == 0, first.output
     counts = _counts()
+    # 49 reviews; the Preston-Bolton joint review is seen (so counted) by both partners
     assert counts == {"Region": 4, "Tenant": 6, "User": 13, "Membership": 12,
-                      "RegionMembership": 1, "Review": 48}
+                      "RegionMembership": 1, "Review": 50}
     assert runner.invoke(args=["dhr", "demo", "load"]).exit_code == 0
     assert _counts() == counts
     slugs = set(db.session.scalars(select(Tenant.slug)))
@@ -79,6 +80,16 @@ def test_each_demo_partnership_runs_its_local_policy(app, client):
     runner.invoke(args=["dhr", "demo", "load"])
     runner.invoke(args=["dhr", "demo", "load"])
     enabled = {t.slug: set(policies.enabled(t.id)) for t in db.session.scalars(select(Tenant))}
-    assert enabled == {"warrington": {"warrington"}, "preston": {"preston"},
+    assert enabled == {"warrington": {"warrington"}, "preston": {"preston", "joint"},
                        "manchester": {"manchester"}, "wigan": {"wigan"},
                        "walsall": {"walsall"}, "bolton": set()}
+
+
+def test_preston_and_bolton_share_a_joint_review(app, client):
+    app.test_cli_runner().invoke(args=["dhr", "demo", "load"])
+    assert sign_in(client, "coordinator@bolton.example", "demo-bolton").status_code == 302
+    html = client.get("/t/bolton/").get_data(as_text=True)
+    import re
+
+    assert len(set(re.findall(r">(PRE-[0-9-]+)<", html))) == 1
+    assert len(set(re.findall(r">(BOL-[0-9-]+)<", html))) == 8

@@ -13,6 +13,7 @@ PERMISSIONS: dict[str, frozenset[R]] = {
     "review.read": frozenset({R.CSP_CHAIR, R.REVIEW_COORDINATOR, R.VIEWER}),
     "review.create": frozenset({R.CSP_CHAIR, R.REVIEW_COORDINATOR}),
     "review.update": frozenset({R.CSP_CHAIR, R.REVIEW_COORDINATOR}),
+    "review.sign_off": frozenset({R.CSP_CHAIR}),
     "token.manage_own": frozenset(R),
 }
 

@@ -18,7 +18,6 @@ from core.documents.blobs import BlobStore
 from core.documents.models import KINDS, Document, DocumentVersion
 from core.reviews import timeline
 from core.reviews.models import Review
-from tenants.context import current_tenant_id
 
 
 class DocumentRefused(Exception):
@@ -27,10 +26,10 @@ class DocumentRefused(Exception):
         self.status, self.field, self.message = status, field, message
 
 
-def store() -> BlobStore:
-    """This tenant's blobs: a folder per tenant, so one tenant's files never mix with
-    another's and leaving the service removes one folder."""
-    return BlobStore(Path(current_app.config["DHR_BLOB_DIR"]) / str(current_tenant_id()))
+def store(tenant_id) -> BlobStore:
+    """A tenant's blobs: a folder per tenant (the review's owner, also in a joint review),
+    so one tenant's files never mix with another's and offboarding removes one folder."""
+    return BlobStore(Path(current_app.config["DHR_BLOB_DIR"]) / str(tenant_id))
 
 
 def _check(content: bytes, filename: str) -> str:
@@ -67,7 +66,7 @@ def upload(review: Review, content: bytes, filename: str, *, kind: str | None = 
     if document is None:
         _validate_new(kind or "", title or "")
     content_type = _check(content, filename)
-    digest, created = store().put(content)
+    digest, created = store(review.tenant_id).put(content)
     try:
         if document is None:
             document = Document(id=uuid.uuid4(), review_id=review.id, kind=kind,
@@ -89,7 +88,7 @@ def upload(review: Review, content: bytes, filename: str, *, kind: str | None = 
     except BaseException:
         db.session.rollback()
         if created and not _referenced(digest):
-            store().delete(digest)
+            store(review.tenant_id).delete(digest)
         raise
     return version
 
@@ -128,4 +127,4 @@ def read(version: DocumentVersion) -> bytes:
     audit.record("document.download", object_type="document", object_id=version.document_id,
                  details={"version": version.number})
     db.session.commit()
-    return store().get(version.sha256)
+    return store(version.tenant_id).get(version.sha256)

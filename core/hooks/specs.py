@@ -133,6 +133,18 @@ def learning_outputs(ctx, review):
 
 
 @hookspec
+def joint_partners(ctx, review):
+    """The partner CSPs of a joint review led by this tenant.
+
+    Called: when the lead records the review's local fields.
+    Arguments: ``ctx``, ``review`` (ReviewView).
+    Returns: a list of partner CSP slugs.
+    The core: invites each partner (it must accept before it sees anything), and removes
+    the partners no longer named; a removed partner loses access at once.
+    """
+
+
+@hookspec
 def page_slot(ctx, slot, review):
     """Short local text for a named place on a page (``review_summary``).
 

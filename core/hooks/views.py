@@ -39,6 +39,8 @@ class ReviewView:
     panel_agencies: frozenset[str]
     document_kinds: frozenset[str]
     local: Mapping[str, Mapping]  # each plugin's local fields, by plugin name
+    # Joint reviews: partner slug -> {"accepted": bool, "signed_off_on": date or None}
+    partners: Mapping[str, Mapping] = field(default_factory=lambda: MappingProxyType({}))
 
     def local_of(self, plugin: str) -> Mapping:
         return self.local.get(plugin, MappingProxyType({}))

@@ -34,5 +34,20 @@ def save(review, plugin: str, schema, data: dict) -> dict:
                                                             "changed": sorted(values)})
     audit.record("review.local_fields", object_type="review", object_id=review.id,
                  details={"plugin": plugin, "fields": sorted(values)})
+    _sync_partners(review)
     db.session.commit()
     return current[plugin]
+
+
+def _sync_partners(review) -> None:
+    """The partners a joint-review policy names become shares the partners accept."""
+    from core.joint.service import sync
+    from core.reviews.facts import full_facts
+
+    tenant = policies.current_tenant()
+    if review.tenant_id != tenant.id:
+        return  # only the lead's local fields name partners
+    view = policies.review_view(review, full_facts(review))
+    named = policies.collect(tenant, "joint_partners", review=view)
+    if named:
+        sync(review, {slug for _plugin, slugs in named for slug in slugs})

@@ -22,6 +22,7 @@ from core.hooks.manager import FIRSTRESULT, PluginHost
 from core.lifecycle import DatedItem
 from tenants.context import current_tenant_id
 from tenants.models import Tenant, TenantPlugin
+from tenants.sharing import ReviewPartner
 
 
 class PolicyInvalid(Exception):
@@ -51,7 +52,9 @@ def context(tenant: Tenant) -> PluginContext:
     return PluginContext(tenant.slug, tenant.name, date.today(), MappingProxyType(settings))
 
 
-def review_view(review, facts) -> ReviewView:
+def review_view(review, facts, with_partners: bool = False) -> ReviewView:
+    """What plugins see of a review. ``with_partners`` adds a joint review's partners (one
+    query more: used for a single review, never in lists)."""
     local = {name: MappingProxyType(dict(values))
              for name, values in (review.local_fields or {}).items()}
     return ReviewView(
@@ -61,7 +64,17 @@ def review_view(review, facts) -> ReviewView:
         decision=review.decision, decision_date=review.decision_date,
         submitted_on=review.submitted_on, published_on=review.published_on,
         on_hold=facts.on_hold, panel_agencies=facts.panel_agencies,
-        document_kinds=facts.document_kinds, local=MappingProxyType(local))
+        document_kinds=facts.document_kinds, local=MappingProxyType(local),
+        partners=MappingProxyType(_partners(review) if with_partners else {}))
+
+
+def _partners(review) -> dict:
+    rows = db.session.execute(
+        select(Tenant.slug, ReviewPartner.accepted_at, ReviewPartner.signed_off_on)
+        .join(ReviewPartner, ReviewPartner.partner_tenant_id == Tenant.id)
+        .where(ReviewPartner.review_id == review.id, ReviewPartner.removed_at.is_(None)))
+    return {slug: MappingProxyType({"accepted": accepted is not None, "signed_off_on": on})
+            for slug, accepted, on in rows}
 
 
 def actor(roles) -> ActorView:

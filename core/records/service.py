@@ -67,8 +67,8 @@ def _local_objections(review: Review, kind: Kind, change: str, data: dict, roles
 
     tenant = policies.current_tenant()
     try:
-        found = policies.collect(tenant, "check_record",
-                                 review=policies.review_view(review, full_facts(review)),
+        view = policies.review_view(review, full_facts(review), with_partners=True)
+        found = policies.collect(tenant, "check_record", review=view,
                                  kind=kind.key, change=change, actor=policies.actor(roles),
                                  data=MappingProxyType(dict(data)))
     except PluginFailed as failed:

@@ -76,7 +76,7 @@ def _local_objections(review, facts, transition, data, roles) -> list[lifecycle.
     tenant = policies.current_tenant()
     try:
         found = policies.collect(tenant, "check_transition",
-                                 review=policies.review_view(review, facts),
+                                 review=policies.review_view(review, facts, with_partners=True),
                                  transition=transition.name, actor=policies.actor(roles),
                                  data=MappingProxyType(dict(data)))
     except PluginFailed as failed:
@@ -90,7 +90,7 @@ def _local_objections(review, facts, transition, data, roles) -> list[lifecycle.
 def _tell_plugins(review, transition, roles) -> None:
     """After the commit: each plugin hears of the step on its own; failures are audited."""
     tenant = policies.current_tenant()
-    view = policies.review_view(review, full_facts(review))
+    view = policies.review_view(review, full_facts(review), with_partners=True)
     for plugin, error in policies.each(tenant, "review_transitioned", review=view,
                                        transition=transition.name,
                                        actor=policies.actor(roles)):
@@ -173,7 +173,7 @@ def _publish(review: Review, data: dict) -> None:
     profile = lifecycle.profile_for(review.guidance_profile)
     published = review.published_on = data["published_on"]
     tenant = policies.current_tenant()
-    view = policies.review_view(review, full_facts(review))
+    view = policies.review_view(review, full_facts(review), with_partners=True)
     plan = policies.call(tenant, "publication_plan", review=view, decision="publish")
     extra = {kind for _n, kinds in policies.collect(tenant, "publication_items", review=view)
              for kind in kinds}

@@ -67,7 +67,7 @@ def detail(review_id: uuid.UUID):
     if review is None:
         abort(404)
     info = service.detail(review)
-    view = policies.review_view(review, info["facts"])
+    view = policies.review_view(review, info["facts"], with_partners=True)
     local_forms = sorted(name for name, schema in policies.collect(
         g.tenant, "review_fields_schema", stage=review.stage) if schema is not None)
     return render_template("reviews/detail.html", review=review, info=info,

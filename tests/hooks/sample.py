@@ -77,6 +77,10 @@ class Sample:
                  "recipients": ["Sample Board"]}]
 
     @hookimpl
+    def joint_partners(self, ctx, review):
+        return ["beta"] if review.local_of("sample").get("colour") == "red" else []
+
+    @hookimpl
     def page_slot(self, ctx, slot, review):
         return [f"Sample says hello in {slot}"] if slot == "review_summary" else []
 

@@ -162,6 +162,17 @@ def test_hook_learning_outputs(enabled, client):
     assert learning["statutory_due"] == "2026-06-11" and learning["label"] == "Sample pack"
 
 
+def test_hook_joint_partners(enabled, client):
+    api = Api(client, enabled)
+    rid = enabled.reviews["alpha"][0].id
+    local = f"/api/v1/t/alpha/reviews/{rid}/local/sample"
+    client.put(local, json={"fields": {"colour": "red"}}, headers=api._h("review_coordinator"))
+    beta = Api(client, enabled, "beta")
+    assert [s["review_id"] for s in beta.get("/shares").json] == [str(rid)]
+    client.put(local, json={"fields": {"colour": "blue"}}, headers=api._h("review_coordinator"))
+    assert beta.get("/shares").json == []  # no longer named: removed
+
+
 def test_hook_page_slot(enabled, client):
     sign_in(client, "review_coordinator@alpha.test")
     page = client.get(f"/t/alpha/reviews/{enabled.reviews['alpha'][0].id}")

@@ -42,6 +42,7 @@ OBJECTS = {
     "plugin": lambda w, rule: "warrington",
     "name": lambda w, rule: "warrington",
     "tenant_slug": lambda w, rule: "alpha",
+    "share_id": lambda w, rule: w.shares["alpha"],
 }
 
 
@@ -105,6 +106,12 @@ BODIES = {
     "admin.disable": lambda w: {"data": {}},
     "admin_api.enable_policy": lambda w: {"json": {"settings": {"min_quotes": 2}}},
     "admin_api.disable_policy": lambda w: {},
+    "joint.accept": lambda w: {"data": {}},
+    "joint.sign_off": lambda w: {"data": {}},
+    "joint.remove": lambda w: {"data": {}},
+    "joint_api.accept": lambda w: {},
+    "joint_api.sign_off": lambda w: {},
+    "joint_api.remove": lambda w: {},
     "documents.upload": _file,
     "documents.new_version": _file,
 }
@@ -179,9 +186,29 @@ def _actors(world, kind: str):
 
 
 def _enable_warrington_for_alpha(world) -> None:
+    """Alpha runs a local policy and leads a joint review shared with a third partnership,
+    so the matrix also proves that a share opens nothing to anyone else."""
+    from core.auth import service as auth
+    from core.joint import service as joint
     from core.policies import service as policies
+    from core.reviews.service import find_review
+    from tests.factories import add_member, make_tenant, make_user
 
     policies.enable(world.tenants["alpha"], "warrington", {"min_quotes": 3})
+    gamma = make_tenant("gamma", world.regions["south"], "GAM")
+    coordinator = make_user("review_coordinator@gamma.test")
+    add_member(coordinator, gamma, TenantRole.REVIEW_COORDINATOR)
+    db.session.commit()
+    with tenant_scope(world.tenants["alpha"].id):
+        joint.sync(find_review(world.reviews["alpha"][1].id), {"gamma"})
+        db.session.commit()
+    with tenant_scope(gamma.id):
+        share = joint.invitations()[0][0]
+        joint.accept(share.id)
+    world.shares["alpha"] = share.id
+    world.tenants["gamma"] = gamma
+    world.tokens[("gamma", "review_coordinator")] = auth.create_token(coordinator, gamma,
+                                                                      "m")[1]
 
 
 def test_every_rule_refuses_every_other_tenant_role(app, world):

@@ -1,0 +1,1 @@
+"""Joint reviews across partnerships."""
