@@ -12,7 +12,7 @@ from marshmallow import Schema, fields
 from core.auth.guards import requires, tenant_api
 from core.documents import service
 from core.errors import fail
-from core.reviews.service import find_review
+from core.reviews.lookup import review_or_404
 
 blp = Blueprint("documents_api", __name__,
                 url_prefix="/api/v1/t/<slug>/reviews/<uuid:review_id>/documents",
@@ -47,12 +47,6 @@ class FileForm(Schema):
     file = Upload(required=True)
 
 
-def _review(review_id: uuid.UUID):
-    review = find_review(review_id)
-    if review is None:
-        abort(404)
-    return review
-
 
 def _out(document, versions) -> dict:
     return {"id": document.id, "kind": document.kind, "title": document.title,
@@ -73,7 +67,7 @@ def _upload(review, upload, **kwargs):
 @blp.response(200, DocumentSchema(many=True))
 def list_documents(review_id: uuid.UUID):
     """The review's documents and every version of each."""
-    return [_out(d, v) for d, v in service.documents_of(_review(review_id))]
+    return [_out(d, v) for d, v in service.documents_of(review_or_404(review_id))]
 
 
 @blp.route("", methods=["POST"])
@@ -83,7 +77,7 @@ def list_documents(review_id: uuid.UUID):
 @blp.response(201, DocumentSchema)
 def add_document(form, files, review_id: uuid.UUID):
     """Upload a new document (its first version)."""
-    review = _review(review_id)
+    review = review_or_404(review_id)
     version = _upload(review, files["file"], kind=form["kind"], title=form["title"])
     document = service.find_document(review, version.document_id)
     return _out(document, [version])
@@ -95,7 +89,7 @@ def add_document(form, files, review_id: uuid.UUID):
 @blp.response(201, VersionSchema)
 def add_version(files, review_id: uuid.UUID, document_id: uuid.UUID):
     """Upload a new version of a document."""
-    review = _review(review_id)
+    review = review_or_404(review_id)
     document = service.find_document(review, document_id)
     if document is None:
         abort(404)
@@ -107,7 +101,7 @@ def add_version(files, review_id: uuid.UUID, document_id: uuid.UUID):
 @blp.response(200, description="The file itself.")
 def download(review_id: uuid.UUID, document_id: uuid.UUID, number: int):
     """Download one version (audited)."""
-    version = service.find_version(_review(review_id), document_id, number)
+    version = service.find_version(review_or_404(review_id), document_id, number)
     if version is None:
         abort(404)
     return send_file(io.BytesIO(service.read(version)), mimetype=version.content_type,

@@ -10,19 +10,13 @@ from flask_babel import gettext as _
 from core.auth.guards import requires, tenant_pages
 from core.documents import service
 from core.documents.models import KINDS
-from core.reviews.service import find_review
+from core.reviews.lookup import review_or_404
 
 bp = Blueprint("documents", __name__,
                url_prefix="/t/<slug>/reviews/<uuid:review_id>/documents",
                template_folder="templates")
 tenant_pages(bp)
 
-
-def _review(review_id: uuid.UUID):
-    review = find_review(review_id)
-    if review is None:
-        abort(404)
-    return review
 
 
 def _page(review, errors=None, status=200):
@@ -41,13 +35,13 @@ def _file():
 @bp.get("")
 @requires("review.read")
 def documents(review_id: uuid.UUID):
-    return _page(_review(review_id))
+    return _page(review_or_404(review_id))
 
 
 @bp.post("")
 @requires("review.update")
 def upload(review_id: uuid.UUID):
-    review = _review(review_id)
+    review = review_or_404(review_id)
     upload_, errors = _file()
     if errors:
         return _page(review, errors, 400)
@@ -62,7 +56,7 @@ def upload(review_id: uuid.UUID):
 @bp.post("/<uuid:document_id>/versions")
 @requires("review.update")
 def new_version(review_id: uuid.UUID, document_id: uuid.UUID):
-    review = _review(review_id)
+    review = review_or_404(review_id)
     document = service.find_document(review, document_id)
     if document is None:
         abort(404)
@@ -79,7 +73,7 @@ def new_version(review_id: uuid.UUID, document_id: uuid.UUID):
 @bp.get("/<uuid:document_id>/versions/<int:number>")
 @requires("review.read")
 def download(review_id: uuid.UUID, document_id: uuid.UUID, number: int):
-    version = service.find_version(_review(review_id), document_id, number)
+    version = service.find_version(review_or_404(review_id), document_id, number)
     if version is None:
         abort(404)
     return send_file(io.BytesIO(service.read(version)), mimetype=version.content_type,

@@ -4,14 +4,13 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from flask import abort
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from core.auth.guards import requires, tenant_api
 from core.errors import fail
 from core.joint import service
-from core.reviews.service import find_review
+from core.reviews.lookup import review_or_404
 from tenants.sharing import shares_of
 
 blp = Blueprint("joint_api", __name__, url_prefix="/api/v1/t/<slug>",
@@ -27,12 +26,6 @@ class ShareSchema(Schema):
     accepted_at = fields.DateTime(allow_none=True)
     signed_off_on = fields.Date(allow_none=True)
 
-
-def _review(review_id):
-    review = find_review(review_id)
-    if review is None:
-        abort(404)
-    return review
 
 
 def _run(call, *args):
@@ -63,7 +56,7 @@ def accept(share_id: uuid.UUID):
 @blp.response(200, ShareSchema(many=True))
 def partners(review_id: uuid.UUID):
     """The partners of a joint review."""
-    return shares_of(_review(review_id).id)
+    return shares_of(review_or_404(review_id).id)
 
 
 @blp.route("/reviews/<uuid:review_id>/partners/signoff", methods=["POST"])
@@ -71,7 +64,7 @@ def partners(review_id: uuid.UUID):
 @blp.response(200, ShareSchema)
 def sign_off(review_id: uuid.UUID):
     """This partnership (a partner) signs off the joint review today."""
-    return _run(service.sign_off, _review(review_id), date.today())
+    return _run(service.sign_off, review_or_404(review_id), date.today())
 
 
 @blp.route("/reviews/<uuid:review_id>/partners/<uuid:share_id>", methods=["DELETE"])
@@ -79,4 +72,4 @@ def sign_off(review_id: uuid.UUID):
 @blp.response(204)
 def remove(review_id: uuid.UUID, share_id: uuid.UUID):
     """The lead removes a partner; its access ends at once."""
-    _run(service.remove, _review(review_id), share_id)
+    _run(service.remove, review_or_404(review_id), share_id)

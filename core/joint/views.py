@@ -8,18 +8,12 @@ from flask import Blueprint, abort, g, redirect, render_template, url_for
 
 from core.auth.guards import requires, tenant_pages
 from core.joint import service
-from core.reviews.service import find_review
+from core.reviews.lookup import review_or_404
 from tenants.sharing import shares_of
 
 bp = Blueprint("joint", __name__, url_prefix="/t/<slug>", template_folder="templates")
 tenant_pages(bp)
 
-
-def _review(review_id):
-    review = find_review(review_id)
-    if review is None:
-        abort(404)
-    return review
 
 
 def _or_abort(call, *args):
@@ -45,7 +39,7 @@ def accept(share_id: uuid.UUID):
 @bp.get("/reviews/<uuid:review_id>/partners")
 @requires("review.read")
 def partners(review_id: uuid.UUID):
-    review = _review(review_id)
+    review = review_or_404(review_id)
     return render_template("joint/partners.html", review=review, shares=shares_of(review.id),
                            lead=review.tenant_id == g.tenant.id)
 
@@ -53,12 +47,12 @@ def partners(review_id: uuid.UUID):
 @bp.post("/reviews/<uuid:review_id>/partners/signoff")
 @requires("review.sign_off")
 def sign_off(review_id: uuid.UUID):
-    _or_abort(service.sign_off, _review(review_id), date.today())
+    _or_abort(service.sign_off, review_or_404(review_id), date.today())
     return redirect(url_for("joint.partners", review_id=review_id))
 
 
 @bp.post("/reviews/<uuid:review_id>/partners/<uuid:share_id>/remove")
 @requires("review.update")
 def remove(review_id: uuid.UUID, share_id: uuid.UUID):
-    _or_abort(service.remove, _review(review_id), share_id)
+    _or_abort(service.remove, review_or_404(review_id), share_id)
     return redirect(url_for("joint.partners", review_id=review_id))

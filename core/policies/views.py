@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from core.auth.guards import requires, tenant_pages
 from core.policies import local
 from core.policies import service as policies
-from core.reviews.service import find_review
+from core.reviews.lookup import review_or_404
 from core.web import forms
 
 bp = Blueprint("policies", __name__, url_prefix="/t/<slug>", template_folder="templates")
@@ -23,17 +23,11 @@ def applied():
     return render_template("policies/applied.html", policies=rows, enabled=enabled)
 
 
-def _review(review_id):
-    review = find_review(review_id)
-    if review is None:
-        abort(404)
-    return review
-
 
 @bp.route("/reviews/<uuid:review_id>/local/<plugin>", methods=["GET", "POST"])
 @requires("review.read")
 def local_fields(review_id: uuid.UUID, plugin: str):
-    review = _review(review_id)
+    review = review_or_404(review_id)
     schema = local.schema_for(g.tenant, review, plugin)
     if schema is None:
         abort(404)

@@ -5,8 +5,6 @@ change after they are added. Built from ``kinds.py`` so every kind behaves alike
 """
 from __future__ import annotations
 
-import uuid
-
 from flask import abort, g
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -16,19 +14,13 @@ from core.auth.guards import requires, tenant_api
 from core.errors import fail
 from core.records import service
 from core.records.kinds import KINDS, Kind
-from core.reviews.service import find_review
+from core.reviews.lookup import review_or_404
 
 blp = Blueprint("records_api", __name__, url_prefix="/api/v1/t/<slug>/reviews/<uuid:review_id>",
                 description="What a review holds: panel, agency reports, family engagement, "
                             "recommendations and actions, Home Office and publication records.")
 tenant_api(blp)
 
-
-def _review(review_id: uuid.UUID):
-    review = find_review(review_id)
-    if review is None:
-        abort(404)
-    return review
 
 
 def _errors(problem: Exception):
@@ -46,14 +38,14 @@ def _update_schema(kind: Kind) -> type[Schema]:
 
 def _collection(kind: Kind) -> type[MethodView]:
     def get(self, review_id):
-        return service.list_records(_review(review_id), kind)
+        return service.list_records(review_or_404(review_id), kind)
 
     get.__doc__ = f"List the review's {kind.slug}."
     attrs = {"get": requires("review.read")(blp.response(200, kind.output(many=True))(get))}
     if kind.create is not None:
         def post(self, data, review_id):
             try:
-                return service.add_record(_review(review_id), kind, data, g.roles)
+                return service.add_record(review_or_404(review_id), kind, data, g.roles)
             except (service.RecordInvalid, service.RecordConflict) as problem:
                 _errors(problem)
 
@@ -65,13 +57,13 @@ def _collection(kind: Kind) -> type[MethodView]:
 
 def _item(kind: Kind) -> type[MethodView]:
     def get(self, review_id, item_id):
-        record = service.get_record(_review(review_id), kind, item_id)
+        record = service.get_record(review_or_404(review_id), kind, item_id)
         if record is None:
             abort(404)
         return record
 
     def patch(self, data, review_id, item_id):
-        review = _review(review_id)
+        review = review_or_404(review_id)
         record = service.get_record(review, kind, item_id)
         if record is None:
             abort(404)

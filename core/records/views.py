@@ -11,19 +11,13 @@ from core.labels import code_label
 from core.records import service
 from core.records.kinds import BY_SLUG, KINDS, Kind
 from core.records.models import Recommendation
-from core.reviews.service import find_review
+from core.reviews.lookup import review_or_404
 from core.web import forms
 
 bp = Blueprint("records", __name__, url_prefix="/t/<slug>/reviews/<uuid:review_id>",
                template_folder="templates")
 tenant_pages(bp)
 
-
-def _review(review_id: uuid.UUID):
-    review = find_review(review_id)
-    if review is None:
-        abort(404)
-    return review
 
 
 def _options(review, kind: Kind) -> list[tuple[str, str]]:
@@ -47,14 +41,14 @@ def _page(review, kind: Kind, errors=None, form=None, status=200):
 
 def _list_view(kind: Kind):
     def view(review_id: uuid.UUID):
-        return _page(_review(review_id), kind)
+        return _page(review_or_404(review_id), kind)
 
     return requires("review.read")(view)
 
 
 def _add_view(kind: Kind):
     def view(review_id: uuid.UUID):
-        review = _review(review_id)
+        review = review_or_404(review_id)
         data, errors = forms.read(kind.create)
         if not errors:
             try:
@@ -71,7 +65,7 @@ def _add_view(kind: Kind):
 
 def _edit_view(kind: Kind):
     def view(review_id: uuid.UUID, item_id: uuid.UUID):
-        review = _review(review_id)
+        review = review_or_404(review_id)
         record = service.get_record(review, kind, item_id)
         if record is None:
             abort(404)

@@ -10,6 +10,7 @@ from marshmallow import Schema, ValidationError, fields
 from core.auth.guards import requires, tenant_api
 from core.errors import fail
 from core.reviews import clock, service, transitions
+from core.reviews.lookup import review_or_404
 from core.reviews.schemas import (
     DeadlineSchema,
     ReviewCreateSchema,
@@ -56,12 +57,6 @@ class DashboardSchema(Schema):
     on_hold = fields.List(fields.String(), metadata={"description": "References on hold."})
 
 
-def _review_or_404(review_id: uuid.UUID):
-    review = service.find_review(review_id)
-    if review is None:
-        abort(404)
-    return review
-
 
 @blp.route("/reviews", methods=["GET"])
 @requires("review.list")
@@ -100,7 +95,7 @@ def get_review(review_id: uuid.UUID):
 def take_step(body, review_id: uuid.UUID):
     """Move the review to another stage (or put it on hold / resume it), with the step's
     data. One transaction: refused (409) or invalid (422) steps change nothing."""
-    review = _review_or_404(review_id)
+    review = review_or_404(review_id)
     try:
         transition = transitions.resolve(review, body["to"])
         data = step_data_schema(transition).load(body["data"])
@@ -120,7 +115,7 @@ def timeline(review_id: uuid.UUID):
     """Every event of the review, newest first."""
     from core.reviews import timeline as events
 
-    return events.of(_review_or_404(review_id))
+    return events.of(review_or_404(review_id))
 
 
 @blp.route("/reviews/<uuid:review_id>/holds", methods=["GET"])
@@ -128,7 +123,7 @@ def timeline(review_id: uuid.UUID):
 @blp.response(200, HoldSchema(many=True))
 def holds(review_id: uuid.UUID):
     """Times the review was on hold, and why."""
-    return service.holds_of(_review_or_404(review_id))
+    return service.holds_of(review_or_404(review_id))
 
 
 @blp.route("/dashboard", methods=["GET"])

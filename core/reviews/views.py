@@ -13,6 +13,7 @@ from core.lifecycle.transitions import may_take
 from core.policies import service as policies
 from core.records.kinds import KINDS
 from core.reviews import clock, service, timeline, transitions
+from core.reviews.lookup import review_or_404
 from core.reviews.schemas import ReviewCreateSchema, step_data_schema
 from core.web import forms
 
@@ -42,12 +43,6 @@ def new():
     review = service.create_review(g.tenant, data, current_user.id)
     return redirect(url_for("reviews.detail", review_id=review.id))
 
-
-def _review(review_id: uuid.UUID):
-    review = service.find_review(review_id)
-    if review is None:
-        abort(404)
-    return review
 
 
 def _tasks(stage: str) -> list[dict]:
@@ -83,7 +78,7 @@ def detail(review_id: uuid.UUID):
 @bp.route("/reviews/<uuid:review_id>/steps/<to>", methods=["GET", "POST"])
 @requires("review.read")
 def step(review_id: uuid.UUID, to: str):
-    review = _review(review_id)
+    review = review_or_404(review_id)
     try:
         transition = transitions.resolve(review, to)
     except transitions.StepProblem:
@@ -119,6 +114,6 @@ def _int(value: str | None) -> int | None:
 @bp.get("/reviews/<uuid:review_id>/timeline")
 @requires("review.read")
 def timeline_page(review_id: uuid.UUID):
-    review = _review(review_id)
+    review = review_or_404(review_id)
     return render_template("reviews/timeline.html", review=review,
                            events=timeline.of(review))
