@@ -122,6 +122,7 @@ def _blueprints(app: Flask) -> None:
     from core.joint.views import bp as joint_bp
     from core.policies.api import blp as policies_api
     from core.policies.views import bp as policies_bp
+    from core.public.views import bp as public_bp
     from core.records.api import blp as records_api
     from core.records.views import bp as records_bp
     from core.reviews.api import blp as reviews_api
@@ -129,7 +130,7 @@ def _blueprints(app: Flask) -> None:
     from core.web.views import bp as web_bp
 
     for bp in (health_bp, web_bp, auth_bp, tokens_bp, reviews_bp, records_bp, documents_bp,
-               admin_bp, policies_bp, joint_bp):
+               admin_bp, policies_bp, joint_bp, public_bp):
         app.register_blueprint(bp)
     app.config.update(
         API_TITLE="DHR Hub API",

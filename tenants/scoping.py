@@ -138,7 +138,7 @@ def _criteria(tid: uuid.UUID, tables: frozenset[str]) -> tuple:
 
 
 # Rows that stay the lead's alone even in a joint review (its outgoing mail).
-LEAD_ONLY = frozenset({"outbox_messages"})
+LEAD_ONLY = frozenset({"outbox_messages", "document_requests"})
 _CLASSES: list[type] = []
 
 

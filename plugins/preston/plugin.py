@@ -37,9 +37,13 @@ class Preston:
 
     @hookimpl
     def page_slot(self, ctx, slot, review):
+        settings = ctx.settings_of(NAME)
+        if slot == "published_page":
+            return [_("Reports stay online for %(months)s months; after that, ask for them: "
+                      "%(contact)s", months=settings.get("months_online", 12),
+                      contact=settings.get("request_contact", ""))]
         if slot != "review_summary" or review is None or review.published_on is None:
             return []
-        settings = ctx.settings_of(NAME)
         return [_("After %(months)s months online the reports are available on request: "
                   "%(contact)s", months=settings.get("months_online", 12),
                   contact=settings.get("request_contact", ""))]

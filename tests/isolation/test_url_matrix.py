@@ -43,6 +43,8 @@ OBJECTS = {
     "name": lambda w, rule: "warrington",
     "tenant_slug": lambda w, rule: "alpha",
     "share_id": lambda w, rule: w.shares["alpha"],
+    "reference": lambda w, rule: w.reviews["alpha"][0].reference,
+    "kind": lambda w, rule: "terms_of_reference",
 }
 
 
@@ -106,6 +108,7 @@ BODIES = {
     "admin.disable": lambda w: {"data": {}},
     "admin_api.enable_policy": lambda w: {"json": {"settings": {"min_quotes": 2}}},
     "admin_api.disable_policy": lambda w: {},
+    "public.ask": lambda w: {"data": {"email": "matrix@example.org"}},
     "joint.accept": lambda w: {"data": {}},
     "joint.sign_off": lambda w: {"data": {}},
     "joint.remove": lambda w: {"data": {}},
@@ -144,6 +147,8 @@ def _classify(rule) -> str:
     if rule.endpoint in GLOBAL_RULES:
         return "global"
     unknown = params - {"slug"} - set(OBJECTS)
+    if rule.endpoint.startswith("public."):
+        return "public"
     if "tenant_slug" in params and not unknown:
         return "admin_api" if rule.rule.startswith("/api/") else "admin"
     if "slug" not in params or unknown:
@@ -211,13 +216,31 @@ def _enable_warrington_for_alpha(world) -> None:
                                                                       "m")[1]
 
 
+def test_public_pages_show_nothing_that_was_not_published(app, world):
+    """Public rules need no sign-in: nothing unpublished may show, for anyone."""
+    before = _snapshot(world)
+    # (the reference itself may echo back in the language switch link of the 404 page)
+    secrets = ("Test Adult", "Second Adult", "Invented", "Test Police")
+    for rule in app.url_map.iter_rules():
+        if _classify(rule) != "public":
+            continue
+        for method in sorted(set(rule.methods) & set(METHODS)):
+            for slug in ("alpha", "beta"):
+                response = _send(app.test_client(), method, _url(app, rule, slug, world),
+                                 rule.endpoint, world, None)
+                body = response.get_data(as_text=True)
+                assert response.status_code in (200, 404), (method, rule.rule, slug)
+                assert not any(s in body for s in secrets), (method, rule.rule, slug)
+    assert _snapshot(world) == before
+
+
 def test_every_rule_refuses_every_other_tenant_role(app, world):
     _enable_warrington_for_alpha(world)
     before = _snapshot(world)
     failures, tried, rules_checked = [], 0, set()
     for rule in app.url_map.iter_rules():
         kind = _classify(rule)
-        if kind == "global":
+        if kind in ("global", "public"):
             continue
         rules_checked.add(rule.rule)
         has_objects = kind in ("html", "api") and any(name in OBJECTS for name in rule.arguments)
@@ -251,7 +274,7 @@ def test_anonymous_requests_reach_nothing(app, world):
     client = app.test_client()
     for rule in app.url_map.iter_rules():
         kind = _classify(rule)
-        if kind == "global":
+        if kind in ("global", "public"):
             continue
         for method in sorted(set(rule.methods) & set(METHODS)):
             response = _send(client, method, _url(app, rule, "alpha", world), rule.endpoint,

@@ -1,0 +1,65 @@
+"""Public pages show only what was published, for as long as the policy says."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from core.db import db
+from core.notifications.models import OutboxMessage
+from core.policies import service as policies
+from core.public.models import DocumentRequest
+from tenants.context import tenant_scope
+from tests.core.test_review_journey_api import Api
+from tests.plugins.walk import review_at
+
+
+def _publish(world, client, on: date) -> str:
+    rid = review_at(world, "alpha", "ready_to_publish")
+    api = Api(client, world)
+    return api.step(rid, "published", {"published_on": on.isoformat()},
+                    role="csp_chair")["reference"], rid
+
+
+def test_only_published_reviews_and_their_planned_documents_show(app, world, client):
+    reference, rid = _publish(world, client, date.today() - timedelta(days=10))
+    page = client.get("/t/alpha/published").get_data(as_text=True)
+    assert reference in page
+    for other in world.reviews["alpha"]:
+        assert other.reference not in page  # not published
+    assert "Test Adult" not in page and "invented" not in page  # no pseudonym at all
+    doc = client.get(f"/t/alpha/published/{reference}/overview_report")
+    assert doc.status_code == 200 and b"Invented demo document" in doc.data
+    assert client.get(f"/t/alpha/published/{reference}/action_plan").status_code == 404
+    assert client.get(f"/t/alpha/published/{reference}/terms_of_reference").status_code == 404
+    assert client.get(f"/t/beta/published/{reference}/overview_report").status_code == 404
+    assert client.get("/t/nowhere/published").status_code == 404
+    assert reference not in client.get("/t/beta/published").get_data(as_text=True)
+
+
+def test_after_the_window_preston_reports_are_on_request(app, world, client):
+    policies.enable(world.tenants["alpha"], "preston",
+                    {"months_online": 12, "request_contact": "reviews@alpha.example"})
+    reference, rid = _publish(world, client, date.today() - timedelta(days=400))
+    page = client.get("/t/alpha/published").get_data(as_text=True)
+    assert "available on request" in page and "reviews@alpha.example" in page
+    assert client.get(f"/t/alpha/published/{reference}/overview_report").status_code == 404
+    bad = client.post(f"/t/alpha/published/{reference}/request", data={"email": "nope"})
+    assert bad.status_code == 400 and "Enter an email address" in bad.get_data(as_text=True)
+    sent = client.post(f"/t/alpha/published/{reference}/request",
+                       data={"email": "reader@example.org", "message": "For research."})
+    assert sent.status_code == 302
+    with tenant_scope(world.tenants["alpha"].id):
+        requests = db.session.scalars(select(DocumentRequest)).all()
+        assert [(r.email, r.review_id) for r in requests] == [("reader@example.org", rid)]
+        notices = db.session.scalars(select(OutboxMessage).where(
+            OutboxMessage.kind == "document_request")).all()
+        assert [n.recipient for n in notices] == ["review_coordinator@alpha.test"]
+        db.session.commit()
+
+
+def test_after_the_window_without_on_request_the_review_leaves_the_page(app, world, client):
+    reference, _rid = _publish(world, client, date.today() - timedelta(days=400))
+    page = client.get("/t/alpha/published").get_data(as_text=True)
+    assert reference not in page
+    assert client.get(f"/t/alpha/published/{reference}/request").status_code == 404
