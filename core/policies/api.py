@@ -4,6 +4,7 @@ from __future__ import annotations
 import uuid
 
 from flask import abort, g
+from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields
 
@@ -73,4 +74,6 @@ def put_local(body, review_id: uuid.UUID, plugin: str):
                     "message": v[0] if isinstance(v, list) else str(v)}
                    for k, v in invalid.messages.items()])
     except local.LocalConflict:
-        fail(409, [{"field": None, "code": "closed", "message": "The review is closed."}])
+        fail(409, [{"field": None, "code": "read_only", "message": _(
+            "These fields can no longer change: the review is closed, or it is a joint "
+            "review led by another partnership.")}])

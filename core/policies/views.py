@@ -43,6 +43,7 @@ def local_fields(review_id: uuid.UUID, plugin: str):
             local.save(review, plugin, schema, data)
             return redirect(url_for("reviews.detail", review_id=review.id))
         except local.LocalConflict:
-            errors = {"form": _("The review is closed; its records can no longer change.")}
+            errors = {"form": _("These fields can no longer change: the review is closed, or "
+                                "it is a joint review led by another partnership.")}
     return render_template("policies/local.html", errors=errors, form=request.form,
                            **context), 400

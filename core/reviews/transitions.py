@@ -57,6 +57,9 @@ def take(review: Review, to: str, data: dict, roles, expected_version: int | Non
             "stage %(stage)s. Reload it and try again.",
             version=review.version, stage=review.stage))])
     transition = resolve(review, to)
+    if review.tenant_id != policies.current_tenant().id:
+        raise StepProblem(403, [_problem("not_lead", _(
+            "Only the lead partnership moves a joint review from stage to stage."))])
     if not may_take(transition, roles):
         raise StepProblem(403, [_problem("role", _("Your role may not take this step."))])
     facts = full_facts(review)

@@ -2,6 +2,8 @@
 the reasons a user sees."""
 from __future__ import annotations
 
+import pytest
+
 from core.policies import service as policies
 from core.reviews.service import find_review
 from tenants.context import tenant_scope
@@ -37,11 +39,9 @@ def test_warrington(app, world, client):
 
 
 def test_preston(app, world, client):
-    assert policies.PolicyInvalid  # settings are validated: request_contact is required
-    try:
+    with pytest.raises(policies.PolicyInvalid) as refused:  # request_contact is required
         policies.enable(world.tenants["alpha"], "preston", {"months_online": 12})
-    except policies.PolicyInvalid as invalid:
-        assert invalid.status == 422 and "settings.request_contact" in invalid.errors
+    assert refused.value.status == 422 and "settings.request_contact" in refused.value.errors
     policies.enable(world.tenants["alpha"], "preston",
                     {"months_online": 18, "request_contact": "reviews@preston.example"})
     api = Api(client, world)

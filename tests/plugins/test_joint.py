@@ -123,3 +123,14 @@ def test_postgresql_admits_the_partner_to_the_shared_review_rows_only(joint, wor
                                 {"a": alpha}).scalar() == 0
     finally:
         engine.dispose()
+
+
+def test_only_the_lead_moves_the_review_and_names_partners(joint):
+    rid, partner = joint["rid"], joint["partner"]
+    refused = partner.step(rid, "hold", {"reason": "inquest", "started_on": "2025-06-01"},
+                           expect=403)
+    assert refused["errors"][0]["code"] == "not_lead"
+    local = partner.client.put(f"/api/v1/t/beta/reviews/{rid}/local/joint",
+                               json={"fields": {"partners": "beta,gamma"}},
+                               headers=partner._h("review_coordinator"))
+    assert local.status_code in (404, 409)  # beta has not enabled joint, or may not set it
