@@ -12,7 +12,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export FLASK_APP := wsgi
 
-.PHONY: run test install migrate demo translations docs clean
+.PHONY: run test install migrate demo translations docs assets clean
 
 install: $(STAMP) $(MO)
 
@@ -60,3 +60,9 @@ docs: install
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
+
+# The stylesheet: GOV.UK Frontend's Sass with a system font (needs npm; the output in
+# core/static is committed so that `make run` does not).
+assets:
+	cd assets && npm ci --no-audit --no-fund && \
+	  npx sass --pkg-importer=node --style=compressed --no-source-map app.scss ../core/static/app.min.css

@@ -95,3 +95,18 @@ def test_a_database_outage_gives_503_not_500_on_pages(tmp_path):
     assert api.status_code == 503 and api.mimetype == "application/problem+json"
     page = client.post("/sign-in", data={"email": "a@b.test", "password": "x"})
     assert page.status_code == 503 and b"Traceback" not in page.data
+
+
+def test_the_stylesheet_is_served_without_the_gov_uk_brand(client):
+    from pathlib import Path
+
+    page = client.get("/sign-in").get_data(as_text=True)
+    assert '/static/app.min.css' in page
+    css = client.get("/static/app.min.css")
+    assert css.status_code == 200 and css.mimetype == "text/css"
+    text = css.get_data(as_text=True)
+    assert ".govuk-button" in text and "system-ui" in text
+    assert "GDS Transport" not in text
+    static = Path(__file__).resolve().parents[2] / "core" / "static"
+    assert not list(static.rglob("*crest*")) and not list(static.rglob("*.woff*"))
+    assert "govuk-header__logotype" not in page  # no crown in our header
