@@ -104,6 +104,13 @@ def record(
     return entry
 
 
+def read(what: str, review_id, **details) -> None:
+    """Audit a read of case records (a review's records, documents, timeline) and commit,
+    so every look at case data is accounted for."""
+    record(f"{what}.read", object_type="review", object_id=review_id, details=details)
+    db.session.commit()
+
+
 def ensure_chain_head() -> None:
     """Create the chain's head row if this database has none (fresh schema, tests)."""
     if db.session.get(AuditChainHead, HEAD_ID) is None:

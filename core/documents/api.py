@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields
 
+from core.audit import service as audit
 from core.auth.guards import requires, tenant_api
 from core.documents import service
 from core.errors import fail
@@ -67,7 +68,9 @@ def _upload(review, upload, **kwargs):
 @blp.response(200, DocumentSchema(many=True))
 def list_documents(review_id: uuid.UUID):
     """The review's documents and every version of each."""
-    return [_out(d, v) for d, v in service.documents_of(review_or_404(review_id))]
+    review = review_or_404(review_id)
+    audit.read("documents", review.id)
+    return [_out(d, v) for d, v in service.documents_of(review)]
 
 
 @blp.route("", methods=["POST"])

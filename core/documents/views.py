@@ -7,6 +7,7 @@ import uuid
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
+from core.audit import service as audit
 from core.auth.guards import requires, tenant_pages
 from core.documents import service
 from core.documents.models import KINDS
@@ -35,7 +36,9 @@ def _file():
 @bp.get("")
 @requires("review.read")
 def documents(review_id: uuid.UUID):
-    return _page(review_or_404(review_id))
+    review = review_or_404(review_id)
+    audit.read("documents", review.id)
+    return _page(review)
 
 
 @bp.post("")

@@ -7,6 +7,7 @@ from datetime import date
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from core.audit import service as audit
 from core.auth.guards import requires, tenant_api
 from core.errors import fail
 from core.joint import service
@@ -56,7 +57,9 @@ def accept(share_id: uuid.UUID):
 @blp.response(200, ShareSchema(many=True))
 def partners(review_id: uuid.UUID):
     """The partners of a joint review."""
-    return shares_of(review_or_404(review_id).id)
+    review = review_or_404(review_id)
+    audit.read("partners", review.id)
+    return shares_of(review.id)
 
 
 @blp.route("/reviews/<uuid:review_id>/partners/signoff", methods=["POST"])

@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import Blueprint, abort, g, redirect, render_template, url_for
 
+from core.audit import service as audit
 from core.auth.guards import requires, tenant_pages
 from core.joint import service
 from core.reviews.lookup import review_or_404
@@ -40,6 +41,7 @@ def accept(share_id: uuid.UUID):
 @requires("review.read")
 def partners(review_id: uuid.UUID):
     review = review_or_404(review_id)
+    audit.read("partners", review.id)
     return render_template("joint/partners.html", review=review, shares=shares_of(review.id),
                            lead=review.tenant_id == g.tenant.id)
 

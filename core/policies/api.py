@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields
 
+from core.audit import service as audit
 from core.auth.guards import requires, tenant_api
 from core.errors import fail
 from core.policies import local
@@ -56,6 +57,7 @@ def _schema(review_id: uuid.UUID, plugin: str):
 def get_local(review_id: uuid.UUID, plugin: str):
     """The review's local fields for one plugin (404 when it has none at this stage)."""
     review, _schema_cls = _schema(review_id, plugin)
+    audit.read("local_fields", review.id, plugin=plugin)
     return (review.local_fields or {}).get(plugin, {})
 
 

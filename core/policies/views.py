@@ -6,6 +6,7 @@ import uuid
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from core.audit import service as audit
 from core.auth.guards import requires, tenant_pages
 from core.policies import local
 from core.policies import service as policies
@@ -34,6 +35,7 @@ def local_fields(review_id: uuid.UUID, plugin: str):
     context = {"review": review, "plugin": plugin, "fields": forms.describe(schema),
                "values": (review.local_fields or {}).get(plugin, {})}
     if request.method == "GET":
+        audit.read("local_fields", review.id, plugin=plugin)
         return render_template("policies/local.html", errors={}, form={}, **context)
     if not policies.allows_update(g.roles):
         abort(403)

@@ -10,6 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from core.audit import service as audit
 from core.auth.guards import requires, tenant_api
 from core.errors import fail
 from core.records import service
@@ -38,7 +39,9 @@ def _update_schema(kind: Kind) -> type[Schema]:
 
 def _collection(kind: Kind) -> type[MethodView]:
     def get(self, review_id):
-        return service.list_records(review_or_404(review_id), kind)
+        review = review_or_404(review_id)
+        audit.read(kind.key, review.id)
+        return service.list_records(review, kind)
 
     get.__doc__ = f"List the review's {kind.slug}."
     attrs = {"get": requires("review.read")(blp.response(200, kind.output(many=True))(get))}
@@ -60,6 +63,7 @@ def _item(kind: Kind) -> type[MethodView]:
         record = service.get_record(review_or_404(review_id), kind, item_id)
         if record is None:
             abort(404)
+        audit.read(kind.key, record.review_id, item=str(record.id))
         return record
 
     def patch(self, data, review_id, item_id):

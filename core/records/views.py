@@ -6,6 +6,7 @@ import uuid
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 
+from core.audit import service as audit
 from core.auth.guards import requires, tenant_pages
 from core.labels import code_label
 from core.records import service
@@ -41,7 +42,9 @@ def _page(review, kind: Kind, errors=None, form=None, status=200):
 
 def _list_view(kind: Kind):
     def view(review_id: uuid.UUID):
-        return _page(review_or_404(review_id), kind)
+        review = review_or_404(review_id)
+        audit.read(kind.key, review.id)
+        return _page(review, kind)
 
     return requires("review.read")(view)
 
@@ -72,6 +75,7 @@ def _edit_view(kind: Kind):
         fields = forms.describe(kind.update)
         context = {"review": review, "kind": kind, "record": record, "fields": fields}
         if request.method == "GET":
+            audit.read(kind.key, review.id, item=str(record.id))
             return render_template("records/edit.html", errors={}, form={}, **context)
         data, errors = forms.read(kind.update(partial=True))
         if not errors:

@@ -7,6 +7,7 @@ from flask import abort, g
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields
 
+from core.audit import service as audit
 from core.auth.guards import requires, tenant_api
 from core.errors import fail
 from core.reviews import clock, service, transitions
@@ -115,7 +116,9 @@ def timeline(review_id: uuid.UUID):
     """Every event of the review, newest first."""
     from core.reviews import timeline as events
 
-    return events.of(review_or_404(review_id))
+    review = review_or_404(review_id)
+    audit.read("timeline", review.id)
+    return events.of(review)
 
 
 @blp.route("/reviews/<uuid:review_id>/holds", methods=["GET"])
@@ -123,7 +126,9 @@ def timeline(review_id: uuid.UUID):
 @blp.response(200, HoldSchema(many=True))
 def holds(review_id: uuid.UUID):
     """Times the review was on hold, and why."""
-    return service.holds_of(review_or_404(review_id))
+    review = review_or_404(review_id)
+    audit.read("holds", review.id)
+    return service.holds_of(review)
 
 
 @blp.route("/dashboard", methods=["GET"])

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, g, redirect, render_template, request, url_f
 from flask_login import current_user
 
 from core import lifecycle
+from core.audit import service as audit
 from core.auth.guards import requires, tenant_pages
 from core.lifecycle.transitions import may_take
 from core.policies import service as policies
@@ -115,5 +116,6 @@ def _int(value: str | None) -> int | None:
 @requires("review.read")
 def timeline_page(review_id: uuid.UUID):
     review = review_or_404(review_id)
+    audit.read("timeline", review.id)
     return render_template("reviews/timeline.html", review=review,
                            events=timeline.of(review))

@@ -108,3 +108,20 @@ def test_a_failed_write_leaves_no_audit_event(app, world, monkeypatch):
             service.create_review(tenant, dict(REVIEW_DATA), actor_id=None)
         monkeypatch.undo()
     assert len(_actions()) == before
+
+
+def test_reading_case_records_is_audited(app, world, client):
+    token = {"Authorization": f"Bearer {world.tokens[('alpha', 'viewer')]}"}
+    rid = world.reviews["alpha"][0].id
+    for path in ("family-contacts", "documents", "timeline", "holds"):
+        assert client.get(f"/api/v1/t/alpha/reviews/{rid}/{path}", headers=token).status_code \
+            == 200
+    sign_in(client, "viewer@alpha.test")
+    client.get(f"/t/alpha/reviews/{rid}/agency-reports")
+    reads = db.session.scalars(select(AuditEvent).where(AuditEvent.action.like("%.read"))
+                               .order_by(AuditEvent.seq)).all()
+    assert [e.action for e in reads][-5:] == ["family_contacts.read", "documents.read",
+                                              "timeline.read", "holds.read",
+                                              "agency_reports.read"]
+    assert {e.actor for e in reads[-5:]} == {"viewer@alpha.test"}
+    assert all(e.object_id == str(rid) for e in reads[-5:])
