@@ -161,11 +161,15 @@ def _stamp_and_check(session, _flush_context, _instances):
     leads = _leads_of_shared(session, tid, [*scoped_new, *scoped_old])
     for obj in scoped_new:
         if obj.tenant_id is None:
-            # What a partner adds to a joint review belongs to the review, so to its lead.
-            obj.tenant_id = leads.get(getattr(obj, "review_id", None), tid)
+            # What a partner adds to a joint review belongs to the review, so to its lead;
+            # its own mail and requests stay its own (LEAD_ONLY tables admit no partner).
+            lead_only = obj.__tablename__ in LEAD_ONLY
+            obj.tenant_id = tid if lead_only else leads.get(getattr(obj, "review_id", None), tid)
     for obj in (*scoped_new, *scoped_old):
-        review_id = getattr(obj, "review_id", None)
-        own_share = getattr(obj, "partner_tenant_id", None) == tid  # accepting, signing off
+        review_id = getattr(obj, "review_id", None) if obj.__tablename__ not in LEAD_ONLY \
+            else None
+        # A partner may change its own share (accepting, signing off), never create one.
+        own_share = getattr(obj, "partner_tenant_id", None) == tid and obj not in session.new
         if obj.tenant_id != tid and leads.get(review_id) != obj.tenant_id and not own_share:
             raise context.CrossTenantWrite(
                 f"{type(obj).__name__} of another tenant written while acting for {tid}"

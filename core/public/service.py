@@ -3,6 +3,7 @@ policy keeps them online, and a way to ask for them afterwards. Nothing else: no
 no pseudonym, no draft, nothing of a review that was not published."""
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date
 
@@ -10,7 +11,7 @@ from sqlalchemy import select
 
 from core.audit import service as audit
 from core.db import db
-from core.documents.models import Document, DocumentVersion
+from core.documents.models import DocumentVersion
 from core.notifications.service import enqueue
 from core.public.models import DocumentRequest
 from core.records.models import PublicationRecord
@@ -27,6 +28,7 @@ class Published:
     online_until: date | None
     documents: tuple[str, ...]
     after: str | None
+    versions: dict  # kind -> the document version ids published (pinned at publication)
 
     def online(self, today: date) -> bool:
         return self.online_until is None or today <= self.online_until
@@ -35,30 +37,35 @@ class Published:
         return not self.online(today) and self.after == "on_request"
 
 
-def published() -> list[Published]:
+def published(tenant_id, today: date | None = None) -> list[Published]:
+    """This partnership's own published reviews (not a joint review it only partners in),
+    from their publication date on."""
+    today = today or date.today()
     rows = db.session.execute(
         select(Review.id, Review.reference, PublicationRecord)
         .join(PublicationRecord, PublicationRecord.review_id == Review.id)
-        .where(PublicationRecord.decision == "publish")
+        .where(PublicationRecord.decision == "publish", Review.tenant_id == tenant_id,
+               PublicationRecord.published_on <= today)
         .order_by(PublicationRecord.published_on.desc()))
     return [Published(rid, ref, p.published_on, p.online_until, tuple(p.documents or ()),
-                      p.after) for rid, ref, p in rows]
+                      p.after, dict(p.versions or {})) for rid, ref, p in rows]
 
 
-def find(reference: str) -> Published | None:
-    return next((p for p in published() if p.reference == reference), None)
+def find(tenant_id, reference: str) -> Published | None:
+    return next((p for p in published(tenant_id) if p.reference == reference), None)
 
 
 def document(item: Published, kind: str, today: date) -> tuple[DocumentVersion, bytes] | None:
     """The latest version of a published kind, while the policy keeps it online."""
     from core.documents.service import read
 
-    if kind not in item.documents or not item.online(today):
+    pinned = item.versions.get(kind) or []
+    if kind not in item.documents or not item.online(today) or not pinned:
         return None
-    version = db.session.scalar(
-        select(DocumentVersion).join(Document, Document.id == DocumentVersion.document_id)
-        .where(Document.review_id == item.review_id, Document.kind == kind)
-        .order_by(DocumentVersion.uploaded_at.desc()).limit(1))
+    # Only what was published: a version uploaded later is never served to the public.
+    version = db.session.scalar(select(DocumentVersion).where(
+        DocumentVersion.id == uuid.UUID(pinned[0]),
+        DocumentVersion.review_id == item.review_id))
     return (version, read(version)) if version else None
 
 

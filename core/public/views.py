@@ -33,7 +33,7 @@ def _slug(_endpoint, values):
 
 
 def _item(reference: str) -> service.Published:
-    item = service.find(reference[:40])
+    item = service.find(g.public_tenant.id, reference[:40])
     if item is None:
         abort(404)
     return item
@@ -43,7 +43,7 @@ def _item(reference: str) -> service.Published:
 def index():
     tenant = g.public_tenant
     return render_template("public/index.html", tenant=tenant, today=date.today(),
-                           items=service.published(),
+                           items=service.published(tenant.id),
                            slot_lines=policies.slot_lines(tenant, "published_page"))
 
 

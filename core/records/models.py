@@ -141,6 +141,8 @@ class PublicationRecord(ReviewRecord, Model):
     online_until: Mapped[date | None]
     reasons: Mapped[str | None] = mapped_column(Text)
     documents: Mapped[list] = mapped_column(JSON, default=list)  # kinds published
+    # kind -> ids of the document versions published (pinned: later uploads stay private)
+    versions: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[str | None] = mapped_column(String(16))  # on_request | removed
 
 

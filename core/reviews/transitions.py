@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from core import lifecycle
 from core.audit import service as audit
 from core.db import db
+from core.documents.models import Document, DocumentVersion
 from core.hooks.manager import PluginFailed
 from core.lifecycle.transitions import HOLD, RESUME, may_take
 from core.policies import service as policies
@@ -181,16 +182,31 @@ def _publish(review: Review, data: dict) -> None:
     extra = {kind for _n, kinds in policies.collect(tenant, "publication_items", review=view)
              for kind in kinds}
     months = max(plan.get("months") or 0, profile.publication_months)
+    kinds = sorted(set(plan["documents"]) | extra)
     db.session.add(PublicationRecord(
         review_id=review.id, decision="publish", decided_on=published, published_on=published,
-        online_until=lifecycle.add_months(published, months),
-        documents=sorted(set(plan["documents"]) | extra), after=plan.get("after")))
+        online_until=lifecycle.add_months(published, months), documents=kinds,
+        versions=_published_versions(review, kinds), after=plan.get("after")))
     for _plugin, tasks in policies.collect(tenant, "learning_outputs", review=view):
         for task in tasks:
             db.session.add(LearningTask(
                 review_id=review.id, key=task["key"], title=task["title"],
                 due_on=published + timedelta(days=task["due_days"]),
                 recipients=list(task.get("recipients", ()))))
+
+
+def _published_versions(review: Review, kinds: list[str]) -> dict:
+    """The latest version of each document of the published kinds, pinned now."""
+    latest: dict[str, list[str]] = {}
+    rows = db.session.execute(
+        select(Document.kind, DocumentVersion.id)
+        .join(DocumentVersion, DocumentVersion.document_id == Document.id)
+        .where(Document.review_id == review.id, Document.kind.in_(kinds),
+               DocumentVersion.number == Document.latest_version)
+        .order_by(DocumentVersion.uploaded_at.desc()))
+    for kind, version_id in rows:
+        latest.setdefault(kind, []).append(str(version_id))
+    return latest
 
 
 def _not_publish(review: Review, data: dict) -> None:

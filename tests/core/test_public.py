@@ -63,3 +63,19 @@ def test_after_the_window_without_on_request_the_review_leaves_the_page(app, wor
     page = client.get("/t/alpha/published").get_data(as_text=True)
     assert reference not in page
     assert client.get(f"/t/alpha/published/{reference}/request").status_code == 404
+
+
+def test_a_later_upload_never_reaches_the_public(app, world, client):
+    import io
+
+    reference, rid = _publish(world, client, date.today() - timedelta(days=10))
+    api = Api(client, world)
+    docs = api.get(f"/reviews/{rid}/documents").json
+    overview = next(d for d in docs if d["kind"] == "overview_report")
+    client.post(f"/api/v1/t/alpha/reviews/{rid}/documents/{overview['id']}/versions",
+                headers=api._h("review_coordinator"),
+                data={"file": (io.BytesIO(b"unredacted draft with real names"), "o.txt")},
+                content_type="multipart/form-data")
+    public = client.get(f"/t/alpha/published/{reference}/overview_report")
+    assert public.status_code == 200 and b"unredacted" not in public.data
+    assert b"Invented demo document" in public.data

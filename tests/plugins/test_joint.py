@@ -134,3 +134,24 @@ def test_only_the_lead_moves_the_review_and_names_partners(joint):
                                json={"fields": {"partners": "beta,gamma"}},
                                headers=partner._h("review_coordinator"))
     assert local.status_code in (404, 409)  # beta has not enabled joint, or may not set it
+
+
+def test_a_partner_keeps_its_own_mail_and_public_page(joint, world, app):
+    rid, partner = joint["rid"], joint["partner"]
+    added = partner.post(f"/reviews/{rid}/agency-reports", {
+        "agency": "Bolton Probation", "report_type": "chronology", "requested_on": "2025-06-01",
+        "due_on": "2025-07-01", "contact_email": "imr@probation.example"})
+    assert added.status_code == 201
+    from core.notifications.models import OutboxMessage
+
+    with tenant_scope(world.tenants["beta"].id):
+        mine = db.session.scalars(select(OutboxMessage)).all()
+        assert [m.recipient for m in mine] == ["imr@probation.example"]
+        assert all(m.tenant_id == world.tenants["beta"].id for m in mine)
+        db.session.commit()
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["dhr", "send-reminders"]).exit_code == 0
+    second = runner.invoke(args=["dhr", "send-reminders"])
+    assert second.exit_code == 0 and "queued 0, sent 0" in second.output
+    reference = partner.get(f"/reviews/{rid}").json["reference"]
+    assert reference not in partner.client.get("/t/beta/published").get_data(as_text=True)
