@@ -79,3 +79,13 @@ def test_a_later_upload_never_reaches_the_public(app, world, client):
     public = client.get(f"/t/alpha/published/{reference}/overview_report")
     assert public.status_code == 200 and b"unredacted" not in public.data
     assert b"Invented demo document" in public.data
+
+
+def test_public_pages_offer_exit_this_page_in_both_languages(app, world, client):
+    english = client.get("/t/alpha/published").get_data(as_text=True)
+    assert "govuk-exit-this-page" in english and "Exit this page" in english
+    assert 'href="https://www.bbc.co.uk/weather"' in english
+    welsh = client.get("/t/alpha/published?lang=cy").get_data(as_text=True)
+    assert "govuk-exit-this-page" in welsh and "Exit this page" not in welsh
+    signed_in_page = client.get("/sign-in?lang=en").get_data(as_text=True)
+    assert "govuk-exit-this-page" not in signed_in_page
