@@ -12,7 +12,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export FLASK_APP := wsgi
 
-.PHONY: run test install migrate demo translations docs assets clean
+.PHONY: run test install migrate demo translations docs assets clean e2e-deps screenshots
 
 install: $(STAMP) $(MO)
 
@@ -34,13 +34,29 @@ demo: migrate
 run: demo
 	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
-# SQLite always; PostgreSQL as well when DHR_TEST_DATABASE_URL is set (see .ci/run).
-test: install
+# SQLite always, browser tests included; PostgreSQL as well when DHR_TEST_DATABASE_URL is
+# set (see .ci/run): the browser tests drive gunicorn on its own SQLite instance, so they
+# run once, in the first pass.
+test: install e2e-deps
 	$(BIN)/pytest -q
 	@if [ -n "$$DHR_TEST_DATABASE_URL" ]; then \
 	  echo "== the same suite on PostgreSQL =="; \
-	  DHR_TEST_TARGET=postgresql $(BIN)/pytest -q; \
+	  DHR_TEST_TARGET=postgresql $(BIN)/pytest -q -m "not e2e"; \
 	fi
+
+# The browser tests need Debian's Chromium (never a downloaded browser) and axe-core.
+e2e-deps: assets/node_modules/axe-core/axe.min.js
+	@test -x /usr/bin/chromium || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }
+
+assets/node_modules/axe-core/axe.min.js: assets/package.json assets/package-lock.json
+	cd assets && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# docs/screenshots/*.png, shown in the README: the demo's main pages in Debian's Chromium.
+screenshots: install e2e-deps
+	$(BIN)/python -m tests.e2e.screenshots
 
 translations: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output \
@@ -65,4 +81,5 @@ clean:
 # core/static is committed so that `make run` does not).
 assets:
 	cd assets && npm ci --no-audit --no-fund && \
-	  npx sass --pkg-importer=node --style=compressed --no-source-map app.scss ../core/static/app.min.css
+	  npx sass --pkg-importer=node --style=compressed --no-source-map app.scss ../core/static/app.min.css && \
+	  cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js ../core/static/

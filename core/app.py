@@ -120,6 +120,7 @@ def _blueprints(app: Flask) -> None:
     from core.health import bp as health_bp
     from core.joint.api import blp as joint_api
     from core.joint.views import bp as joint_bp
+    from core.members.views import bp as members_bp
     from core.policies.api import blp as policies_api
     from core.policies.views import bp as policies_bp
     from core.public.views import bp as public_bp
@@ -130,7 +131,7 @@ def _blueprints(app: Flask) -> None:
     from core.web.views import bp as web_bp
 
     for bp in (health_bp, web_bp, auth_bp, tokens_bp, reviews_bp, records_bp, documents_bp,
-               admin_bp, policies_bp, joint_bp, public_bp):
+               admin_bp, policies_bp, joint_bp, public_bp, members_bp):
         app.register_blueprint(bp)
     app.config.update(
         API_TITLE="DHR Hub API",

@@ -74,7 +74,8 @@ def load() -> list[tuple[str, str, str]]:
         tenant = _get_or_add(Tenant, {"slug": slug}, name=name, reference_prefix=prefix,
                              police_force=force, region_id=regions[region].id, locale="en")
         for who, role, label in (("coordinator", TenantRole.REVIEW_COORDINATOR, "Coordinator"),
-                                 ("chair", TenantRole.CSP_CHAIR, "CSP chair")):
+                                 ("chair", TenantRole.CSP_CHAIR, "CSP chair"),
+                                 ("admin", TenantRole.CSP_ADMIN, "CSP admin")):
             email, password = f"{who}@{slug}.example", f"demo-{slug}"
             user = _user(email, f"Demo {label}, {name}", password)
             _get_or_add(Membership, {"user_id": user.id, "tenant_id": tenant.id, "role": role})

@@ -3,6 +3,7 @@ choice, then the browser's languages, then the tenant's language."""
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlencode
 
 from flask import g, has_request_context, request, session
 from flask_babel import Babel, format_date
@@ -36,8 +37,15 @@ def uk_date(value) -> str:
     return format_date(value, "d MMMM yyyy") if value else ""
 
 
+def language_url(lang: str) -> str:
+    """The page the person is on, in another language (its other query values kept)."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    return f"{request.path}?{urlencode([*args, ('lang', lang)])}"
+
+
 def init_app(app) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["uk_date"] = uk_date
+    app.jinja_env.globals["language_url"] = language_url

@@ -9,8 +9,8 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, String, UniqueConstraint, Uuid
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Enum, ForeignKey, Integer, LargeBinary, String, UniqueConstraint, Uuid
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from core.db import Model
 from tenants.roles import RegionRole, TenantRole
@@ -44,6 +44,11 @@ class Tenant(Model):
     reference_prefix: Mapped[str] = mapped_column(String(8))
     police_force: Mapped[str] = mapped_column(String(200))
     locale: Mapped[str] = mapped_column(String(8), default="en")
+    # The header: one of tenants/branding.PALETTE (each readable under white text) and a
+    # small PNG logo, loaded only when served.
+    brand_colour: Mapped[str] = mapped_column(String(16), default="blue", server_default="blue")
+    logo_png: Mapped[bytes | None] = deferred(mapped_column(LargeBinary, nullable=True))
+    logo_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     region_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("regions.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     region: Mapped[Region] = relationship(back_populates="tenants")

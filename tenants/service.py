@@ -48,3 +48,9 @@ def regions_of(user_id: uuid.UUID) -> list[Region]:
             .order_by(Region.name)
         )
     )
+
+
+def logo_of(tenant: Tenant) -> bytes | None:
+    if not tenant.logo_version:
+        return None
+    return db.session.scalar(select(Tenant.logo_png).where(Tenant.id == tenant.id))

@@ -29,7 +29,7 @@ def test_demo_load_is_complete_and_idempotent(app, client):
     assert first.exit_code == 0, first.output
     counts = _counts()
     # 49 reviews; the Preston-Bolton joint review is seen (so counted) by both partners
-    assert counts == {"Region": 4, "Tenant": 6, "User": 13, "Membership": 12,
+    assert counts == {"Region": 4, "Tenant": 6, "User": 19, "Membership": 18,
                       "RegionMembership": 1, "Review": 50}
     assert runner.invoke(args=["dhr", "demo", "load"]).exit_code == 0
     assert _counts() == counts

@@ -9,6 +9,7 @@ from core.auth.guards import admin_pages, administrable
 from core.db import db
 from core.policies import service as policies
 from core.web import forms
+from tenants.branding import LOGO_MAX_BYTES, PALETTE, BrandingInvalid, set_branding
 from tenants.models import Tenant
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
@@ -61,3 +62,19 @@ def disable(name: str):
     if not policies.disable(g.admin_tenant, name):
         abort(404)
     return redirect(url_for("admin.tenant_policies"))
+
+
+@bp.route("/tenants/<tenant_slug>/branding", methods=["GET", "POST"])
+def branding():
+    tenant, errors = g.admin_tenant, {}
+    if request.method == "POST":
+        upload = request.files.get("logo")
+        try:
+            set_branding(tenant, request.form.get("colour", ""),
+                         upload.read(LOGO_MAX_BYTES + 1) if upload and upload.filename else None,
+                         remove_logo=request.form.get("remove_logo") == "y")
+            return redirect(url_for("admin.branding", saved=1))
+        except BrandingInvalid as invalid:
+            errors = invalid.errors
+    return render_template("admin/branding.html", tenant=tenant, palette=PALETTE,
+                           errors=errors, form=request.form), 400 if errors else 200

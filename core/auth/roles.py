@@ -15,6 +15,7 @@ PERMISSIONS: dict[str, frozenset[R]] = {
     "review.update": frozenset({R.CSP_CHAIR, R.REVIEW_COORDINATOR}),
     "review.sign_off": frozenset({R.CSP_CHAIR}),
     "token.manage_own": frozenset(R),
+    "member.manage": frozenset({R.CSP_ADMIN}),
 }
 
 

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from core.policies import service as policies
 from core.public import service
 from tenants import context
-from tenants.service import tenant_by_slug
+from tenants.service import logo_of, tenant_by_slug
 
 bp = Blueprint("public", __name__, url_prefix="/t/<slug>/published",
                template_folder="templates")
@@ -45,6 +45,17 @@ def index():
     return render_template("public/index.html", tenant=tenant, today=date.today(),
                            items=service.published(tenant.id),
                            slot_lines=policies.slot_lines(tenant, "published_page"))
+
+
+@bp.get("/logo")
+def logo():
+    """The partnership's header logo (public, like its name); 404 when it has none."""
+    png = logo_of(g.public_tenant)
+    if png is None:
+        abort(404)
+    response = send_file(io.BytesIO(png), mimetype="image/png", max_age=86400)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @bp.get("/<reference>/<kind>")

@@ -6,6 +6,7 @@ from datetime import date
 from flask_babel import gettext as _
 
 from core import lifecycle
+from core.labels import code_label
 from core.lifecycle.transitions import available
 
 
@@ -20,8 +21,16 @@ def say(problem_or_label: str, params: dict | None = None) -> str:
 
 
 def problems_out(problems: list[lifecycle.Problem]) -> list[dict]:
-    return [{"field": p.field, "code": p.code, "message": say(p.message, p.params)}
+    return [{"field": p.field, "code": p.code, "message": say(p.message, _worded(p.params))}
             for p in problems]
+
+
+def _worded(params: dict) -> dict:
+    """Recipients are codes in the pure lifecycle; people read them as words."""
+    if "recipients" not in params:
+        return params
+    return {**params, "recipients": ", ".join(
+        code_label(code) for code in params["recipients"].split(", "))}
 
 
 def deadline_rows(facts: lifecycle.ReviewFacts, on: date | None = None) -> list[dict]:

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from core.lifecycle.profiles import DEFAULT_PROFILE, PROFILES
+from core.lifecycle.stages import HOLD_REASONS
 
 
 def _today() -> date:
@@ -100,22 +101,36 @@ class TransitionSchema(Schema):
         "description": "The version you last saw; a different current version answers 409."})
 
 
+def _day(label) -> fields.Date:
+    return fields.Date(validate=_not_future, metadata={"label": label, "widget": "date"})
+
+
+def _pick(label, choices) -> fields.String:
+    return fields.String(validate=validate.Length(max=32),
+                         metadata={"label": label, "widget": "choice", "choices": choices})
+
+
+# Each step's fields, with the label and control its form shows.
 _STEP_FIELDS = {
-    "decision_date": lambda: fields.Date(validate=_not_future),
-    "home_office_told_on": lambda: fields.Date(validate=_not_future),
-    "decided_on": lambda: fields.Date(validate=_not_future),
-    "signed_off_on": lambda: fields.Date(validate=_not_future),
-    "submitted_on": lambda: fields.Date(validate=_not_future),
-    "copies_sent_on": lambda: fields.Date(validate=_not_future, allow_none=True),
-    "outcome": lambda: fields.String(validate=validate.Length(max=32)),
-    "outcome_on": lambda: fields.Date(validate=_not_future),
-    "published_on": lambda: fields.Date(validate=_not_future),
-    "started_on": lambda: fields.Date(validate=_not_future),
-    "resumed_on": lambda: fields.Date(validate=_not_future),
-    "reason": lambda: fields.String(validate=validate.Length(max=32)),
+    "decision_date": lambda: _day(_l("Date of the decision")),
+    "home_office_told_on": lambda: _day(_l("Date the Home Office was told")),
+    "decided_on": lambda: _day(_l("Date of the decision")),
+    "signed_off_on": lambda: _day(_l("Date the CSP signed the report off")),
+    "submitted_on": lambda: _day(_l("Date submitted to the Home Office")),
+    "copies_sent_on": lambda: fields.Date(validate=_not_future, allow_none=True, metadata={
+        "label": _l("Date copies were sent"), "widget": "date"}),
+    "outcome": lambda: _pick(_l("The Home Office panel's outcome"),
+                             ("approved", "approved_subject_to_changes")),
+    "outcome_on": lambda: _day(_l("Date of the Home Office letter")),
+    "published_on": lambda: _day(_l("Date published")),
+    "started_on": lambda: _day(_l("Date the hold began")),
+    "resumed_on": lambda: _day(_l("Date the review resumed")),
+    "reason": lambda: _pick(_l("Reason for the hold"), HOLD_REASONS),
     "reasons": lambda: fields.String(validate=[validate.Length(
-        min=1, max=10000, error=_l("Enter 1 to 10000 characters.")), _no_blank]),
-    "note": lambda: fields.String(validate=validate.Length(max=10000), allow_none=True),
+        min=1, max=10000, error=_l("Enter 1 to 10000 characters.")), _no_blank],
+        metadata={"label": _l("Reasons"), "widget": "textarea"}),
+    "note": lambda: fields.String(validate=validate.Length(max=10000), allow_none=True,
+                                  metadata={"label": _l("Note"), "widget": "textarea"}),
 }
 STEP_OPTIONAL = {"submit": ("copies_sent_on",), "hold": ("note",)}
 

@@ -49,9 +49,10 @@ def resolve(review: Review, to: str) -> lifecycle.Transition:
     return transition
 
 
-def take(review: Review, to: str, data: dict, roles, expected_version: int | None = None
-         ) -> Review:
-    """Move ``review`` to ``to`` with the step's ``data`` (already type-checked)."""
+def take(review: Review, to: str, data: dict, roles, expected_version: int | None = None,
+         dry_run: bool = False) -> Review:
+    """Move ``review`` to ``to`` with the step's ``data`` (already type-checked). With
+    ``dry_run``, only check: raise the StepProblem the step would meet, change nothing."""
     if expected_version is not None and expected_version != review.version:
         raise StepProblem(409, [_problem("stale", _(
             "The review changed since you loaded it: it is now at version %(version)s, "
@@ -71,6 +72,8 @@ def take(review: Review, to: str, data: dict, roles, expected_version: int | Non
                                                                      data, roles)
     if refused:
         raise StepProblem(409, refused)
+    if dry_run:
+        return review
     _apply(review, transition, data)
     _tell_plugins(review, transition, roles)
     return review

@@ -88,24 +88,44 @@ def step(review_id: uuid.UUID, to: str):
     facts = service.detail(review)["facts"]
     blocked = clock.problems_out(lifecycle.check(facts, transition))
     context = {"review": review, "transition": transition, "to": to,
-               "fields": forms.describe(type(schema)), "blocked": blocked}
+               "fields": forms.describe(type(schema)), "blocked": blocked,
+               "confirm_first": CONFIRM_FIRST}
     if request.method == "GET":
         return render_template("reviews/step.html", errors={}, form={}, **context)
     data, errors = forms.read(schema)
-    status = 400
-    if not errors:
-        try:
-            transitions.take(review, to, data, g.roles, _int(request.form.get("version")))
-            return redirect(url_for("reviews.detail", review_id=review.id))
-        except transitions.StepProblem as refused:
-            if refused.status == 403:
-                abort(403)
-            status = refused.status
-            rows = clock.problems_out(refused.problems)
-            errors = {(r["field"] or "step"): r["message"] for r in rows}
-            context["blocked"] = [r for r in rows if not r["field"]]
-    return render_template("reviews/step.html", errors=errors, form=request.form,
-                           **context), status
+    if errors or request.form.get("change") == "yes":
+        return render_template("reviews/step.html", errors=errors, form=request.form,
+                               **context), 400 if errors else 200
+    confirm_first = _confirm_first(transition, request.form)
+    try:
+        transitions.take(review, to, data, g.roles, _int(request.form.get("version")),
+                         dry_run=confirm_first)
+    except transitions.StepProblem as refused:
+        if refused.status == 403:
+            abort(403)
+        rows = clock.problems_out(refused.problems)
+        context["blocked"] = [r for r in rows if not r["field"]]
+        return render_template("reviews/step.html", form=request.form, **context,
+                               errors={(r["field"] or "step"): r["message"] for r in rows}
+                               ), refused.status
+    if confirm_first:
+        return render_template("reviews/check.html", answers=_answers(context["fields"], data),
+                               form=request.form, **context)
+    return redirect(url_for("reviews.detail", review_id=review.id))
+
+
+# Steps that cannot be undone: the person checks their answers before they count.
+CONFIRM_FIRST = frozenset({"commission", "not_commission", "submit", "publish", "not_publish"})
+
+
+def _confirm_first(transition, form) -> bool:
+    return transition.name in CONFIRM_FIRST and form.get("confirmed") != "yes"
+
+
+def _answers(fields: list[dict], data: dict) -> list[dict]:
+    """What the check-your-answers page lists: each field as the person entered it."""
+    return [{"label": f["label"], "value": data.get(f["name"]), "widget": f["widget"]}
+            for f in fields if data.get(f["name"]) not in (None, "")]
 
 
 def _int(value: str | None) -> int | None:

@@ -17,3 +17,8 @@ def home():
         memberships=tenants_of(current_user.id),
         regions=regions_of(current_user.id),
     )
+
+
+@bp.get("/accessibility")
+def accessibility():
+    return render_template("accessibility.html")

@@ -35,9 +35,20 @@ def test_the_chair_decides_through_the_form(client, world):
                                  "reasons": "Criteria met"})
     assert bad.status_code == 422
     assert "cannot be before the notification" in bad.get_data(as_text=True)
-    good = client.post(url, data={**_date("decision_date", date(2026, 2, 10)),
-                                  **_date("home_office_told_on", date(2026, 2, 11)),
-                                  "reasons": "Criteria met"})
+    answers = {**_date("decision_date", date(2026, 2, 10)),
+               **_date("home_office_told_on", date(2026, 2, 11)), "reasons": "Criteria met"}
+    # the decision cannot be undone: the chair checks the answers first, and nothing changes
+    check = client.post(url, data=answers)
+    assert check.status_code == 200
+    html = check.get_data(as_text=True)
+    assert "Check your answers" in html and "10 February 2026" in html
+    assert 'name="confirmed" value="yes"' in html and 'name="reasons" value="Criteria met"' in html
+    assert "/steps/setup" in client.get(f"/t/alpha/reviews/{rid}").get_data(as_text=True)
+    # changing the answers brings the form back, filled in
+    change = client.post(url, data={**answers, "change": "yes"}).get_data(as_text=True)
+    assert 'name="decision_date-day"' in change and 'value="Criteria met"' not in change
+    assert "Criteria met</textarea>" in change
+    good = client.post(url, data={**answers, "confirmed": "yes"})
     assert good.status_code == 302
     page = client.get(f"/t/alpha/reviews/{rid}").get_data(as_text=True)
     assert "Set-up" in page and "10 February 2026" in page
@@ -49,7 +60,7 @@ def test_a_blocked_step_lists_every_reason(client, world):
     client.post(f"/t/alpha/reviews/{rid}/steps/setup", data={
         **_date("decision_date", date(2026, 2, 10)), **_date("home_office_told_on",
                                                              date(2026, 2, 11)),
-        "reasons": "Criteria met"})
+        "reasons": "Criteria met", "confirmed": "yes"})
     page = client.get(f"/t/alpha/reviews/{rid}/steps/evidence").get_data(as_text=True)
     for reason in ("Appoint an independent chair.", "Add at least one panel member.",
                    "Upload the terms of reference.", "Record contact with the family"):
@@ -136,3 +147,14 @@ def test_viewers_see_records_but_cannot_add(client, world):
     assert "Invented Officer" in page and "<form method=\"post\" novalidate>" not in page
     assert client.post(f"/t/alpha/reviews/{rid}/panel-members",
                        data={"agency": "x", "name": "y"}).status_code == 403
+
+
+def test_empty_text_boxes_start_empty_and_stay_empty(client, world):
+    """A blank optional text box must not come back (or be saved) as the word 'None'."""
+    sign_in(client, "review_coordinator@alpha.test")
+    base = f"/t/alpha/reviews/{world.reviews['alpha'][1].id}"
+    html = client.get(f"{base}/panel-meetings").get_data(as_text=True)
+    assert 'name="summary"' in html and ">None</textarea>" not in html
+    assert client.post(f"{base}/panel-meetings",
+                       data=_date("held_on", date(2026, 2, 12))).status_code == 302
+    assert ">None<" not in client.get(f"{base}/panel-meetings").get_data(as_text=True)

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from core.auth.models import ApiToken
 from core.db import db
 from tenants.context import tenant_scope
-from tenants.models import Membership, TenantPlugin
+from tenants.models import Membership, Tenant, TenantPlugin
 from tenants.roles import TenantRole
 from tenants.scoping import scoped_models
 from tests.factories import RECORD_SAMPLES, sign_in
@@ -24,7 +24,7 @@ from tests.factories import RECORD_SAMPLES, sign_in
 # Rules that belong to no tenant and show no case data.
 GLOBAL_RULES = {
     "static", "health.healthz", "auth.sign_in", "auth.sign_out", "web.home",
-    "api-docs.openapi_json", "admin.tenants",
+    "api-docs.openapi_json", "admin.tenants", "web.accessibility",
 }
 def _item(world, rule):
     key = rule.endpoint.split(".")[-1].removesuffix("_item").removesuffix("_edit")
@@ -45,7 +45,15 @@ OBJECTS = {
     "share_id": lambda w, rule: w.shares["alpha"],
     "reference": lambda w, rule: w.reviews["alpha"][0].reference,
     "kind": lambda w, rule: "terms_of_reference",
+    "membership_id": lambda w, rule: _alpha_membership(),
 }
+
+
+def _alpha_membership():
+    """Alpha's coordinator role: the one another tenant's admin would like to remove."""
+    alpha = db.session.scalar(select(Tenant).where(Tenant.slug == "alpha"))
+    return db.session.scalar(select(Membership.id).where(
+        Membership.tenant_id == alpha.id, Membership.role == TenantRole.REVIEW_COORDINATOR))
 
 
 def _json_sample(key):
@@ -117,6 +125,9 @@ BODIES = {
     "joint_api.remove": lambda w: {},
     "documents.upload": _file,
     "documents.new_version": _file,
+    "members.add": lambda w: {"data": {"email": "viewer@beta.test", "role": "csp_chair"}},
+    "members.remove": lambda w: {"data": {}},
+    "admin.branding": lambda w: {"data": {"colour": "purple"}},
 }
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
@@ -136,6 +147,8 @@ def _snapshot(world) -> dict:
                             for t in db.session.scalars(select(ApiToken)))
     snap["memberships"] = sorted((str(m.user_id), str(m.tenant_id), m.role.value)
                                  for m in db.session.scalars(select(Membership)))
+    snap["branding"] = sorted((t.slug, t.brand_colour, t.logo_version)
+                              for t in db.session.scalars(select(Tenant)))
     snap["plugins"] = sorted((str(p.tenant_id), p.name, str(p.settings))
                              for p in db.session.scalars(select(TenantPlugin)))
     db.session.commit()

@@ -1,0 +1,47 @@
+"""The members page: a CSP admin gives and takes away roles in their own partnership."""
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+
+from core.auth.guards import requires, tenant_pages
+from core.members import service
+from tenants.roles import TenantRole
+
+bp = Blueprint("members", __name__, url_prefix="/t/<slug>", template_folder="templates")
+tenant_pages(bp)
+
+
+def _page(errors=None, form=None, status=200):
+    return render_template("members/list.html", members=service.members(g.tenant),
+                           roles=list(TenantRole), errors=errors or {},
+                           form=form or {}), status
+
+
+@bp.get("/members")
+@requires("member.manage")
+def members():
+    return _page()
+
+
+@bp.post("/members")
+@requires("member.manage")
+def add():
+    try:
+        service.add_role(g.tenant, request.form.get("email", "")[:254],
+                         request.form.get("role", ""))
+    except service.MemberProblem as problem:
+        return _page({problem.field: problem.message}, request.form, problem.status)
+    return redirect(url_for("members.members"))
+
+
+@bp.post("/members/<uuid:membership_id>/remove")
+@requires("member.manage")
+def remove(membership_id: uuid.UUID):
+    try:
+        if not service.remove_role(g.tenant, membership_id):
+            abort(404)
+    except service.MemberProblem as problem:
+        return _page({problem.field: problem.message}, status=problem.status)
+    return redirect(url_for("members.members"))

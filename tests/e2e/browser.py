@@ -1,0 +1,37 @@
+"""Debian's Chromium driven by Playwright, and axe-core injected into each page."""
+from __future__ import annotations
+
+from pathlib import Path
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).resolve().parents[2] / "assets" / "node_modules" / "axe-core" / "axe.min.js"
+# The machine's network is closed: without these Chromium keeps dialling out at start.
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def missing() -> str | None:
+    """Why the browser tests cannot run here, or None."""
+    if not CHROMIUM.exists():
+        return (f"{CHROMIUM} is missing: install Debian's chromium "
+                "(apt-get install chromium), as .ci/run does")
+    if not AXE.exists():
+        return f"{AXE} is missing: run `make e2e-deps` (npm ci in assets/)"
+    return None
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=FLAGS)
+
+
+def axe_violations(page) -> list[str]:
+    """WCAG 2.2 A and AA violations axe-core finds on the page as it is now."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        """async (tags) => {
+             const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+             return result.violations.map(v => `${v.id} (${v.impact}): ${v.help} at ` +
+                 v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '));
+           }""", WCAG_TAGS)
+    return list(found)

@@ -1,0 +1,172 @@
+"""A whole review, notification to publication, through the pages as people use them.
+
+Every page the journey lands on is checked by axe-core and for the language asked for.
+Selectors use ids and URLs, never visible text, so the same walk runs in English and Welsh.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from tests.e2e.browser import axe_violations
+
+TENANT = "bolton"  # a demo partnership that runs no local policy
+PASSWORD = f"demo-{TENANT}"
+
+
+def day(offset: int) -> date:
+    """A date ``offset`` days from today (negative: in the past)."""
+    return date.today() + timedelta(days=offset)
+
+
+@dataclass
+class Visitor:
+    """One person in one browser context; remembers every page it checked."""
+
+    page: object
+    lang: str
+    checked: list[str] = field(default_factory=list)
+    violations: dict[str, list[str]] = field(default_factory=dict)
+
+    def check(self) -> None:
+        url = self.page.url
+        assert self.page.locator("html").get_attribute("lang") == self.lang, url
+        assert self.page.locator("h1").count() == 1, f"{url} needs exactly one h1"
+        found = axe_violations(self.page)
+        if found:
+            self.violations[url] = found
+        self.checked.append(url)
+
+    def goto(self, path: str) -> None:
+        response = self.page.goto(path)
+        assert response is not None and response.status < 400, (path, response and
+                                                                  response.status)
+        self.check()
+
+    def submit(self, button: str = "main form button[type=submit]",
+               expect_status: int = 200) -> None:
+        with self.page.expect_navigation() as navigation:
+            self.page.locator(button).last.click()
+        status = navigation.value.status if navigation.value else 0
+        assert status == expect_status, (self.page.url, status, self.errors())
+        self.check()
+
+    def errors(self) -> str:
+        summary = self.page.locator(".govuk-error-summary, #blocked")
+        return summary.first.inner_text() if summary.count() else ""
+
+    def date(self, name: str, value: date) -> None:
+        self.page.fill(f"#{name}-day", str(value.day))
+        self.page.fill(f"#{name}-month", str(value.month))
+        self.page.fill(f"#{name}-year", str(value.year))
+
+    def sign_in(self, who: str) -> None:
+        self.goto(f"/sign-in?lang={self.lang}")
+        self.page.fill("#email", f"{who}@{TENANT}.example")
+        self.page.fill("#password", PASSWORD)
+        self.submit()
+
+    def add_record(self, review: str, kind: str, fill: dict) -> None:
+        """Add one record on the kind's page: text by id, dates as date objects, choices
+        as ('select', value), checkboxes as True."""
+        self.goto(f"{review}/{kind}")
+        for name, value in fill.items():
+            if isinstance(value, date):
+                self.date(name, value)
+            elif isinstance(value, tuple):
+                self.page.select_option(f"#{name}", value[1])
+            elif value is True:
+                self.page.check(f"input[name={name}]")
+            else:
+                self.page.fill(f"#{name}", value)
+        self.submit()
+
+    def upload(self, review: str, kind: str, title: str) -> None:
+        self.goto(f"{review}/documents")
+        self.page.select_option("#kind", kind)
+        self.page.fill("#title", title)
+        self.page.set_input_files("#file", files=[{
+            "name": f"{kind}.txt", "mimeType": "text/plain",
+            "buffer": f"Invented test document: {title}.".encode()}])
+        self.submit()
+
+    def step(self, review: str, to: str, fill: dict | None = None,
+             confirm: bool = False) -> None:
+        """Take a step through its form; ``confirm`` when it has a check-answers page."""
+        self.goto(review)
+        self.page.locator(f"a[href$='/steps/{to}']").click()
+        self.page.wait_for_load_state()
+        self.check()
+        for name, value in (fill or {}).items():
+            if isinstance(value, date):
+                self.date(name, value)
+            elif isinstance(value, tuple):
+                self.page.select_option(f"#{name}", value[1])
+            else:
+                self.page.fill(f"#{name}", value)
+        self.submit()
+        if confirm:
+            assert self.page.locator("#answers").count() == 1, self.page.url
+            self.submit("#confirm")
+        assert re.search(r"/reviews/[0-9a-f-]{36}$", self.page.url), (self.page.url,
+                                                                     self.errors())
+
+
+def notify(coordinator: Visitor, pseudonym: str) -> str:
+    """The coordinator records a notification; return the review's path."""
+    coordinator.goto(f"/t/{TENANT}/")
+    coordinator.page.locator(f"a[href='/t/{TENANT}/reviews/new']").click()
+    coordinator.page.wait_for_load_state()
+    coordinator.check()
+    coordinator.page.fill("#pseudonym", pseudonym)
+    coordinator.date("date_of_death", day(-60))
+    coordinator.date("notification_date", day(-50))
+    coordinator.page.fill("#notifying_agency", "Invented Police Service")
+    coordinator.page.select_option("#guidance_profile", "dardr-2024")
+    coordinator.submit()
+    path = coordinator.page.url.split("://", 1)[1]
+    return path[path.index("/"):]
+
+
+def to_publication(coordinator: Visitor, chair: Visitor, review: str) -> None:
+    """Every step from notification to publication, each by the role that takes it."""
+    coordinator.step(review, "scoping")
+    chair.step(review, "setup", {"decision_date": day(-45), "reasons": "Criteria met (test).",
+                                 "home_office_told_on": day(-44)}, confirm=True)
+    coordinator.add_record(review, "chair-appointments", {
+        "name": "Invented Independent Chair", "appointed_on": day(-40),
+        "independence_statement": "No prior involvement (invented)."})
+    coordinator.add_record(review, "panel-members", {"agency": "Police",
+                                                     "name": "Invented Officer"})
+    coordinator.add_record(review, "panel-meetings", {"held_on": day(-38)})
+    coordinator.upload(review, "terms_of_reference", "Terms of reference")
+    coordinator.add_record(review, "family-contacts", {
+        "contacted_on": day(-37), "relationship": "parent", "method": ("select", "letter"),
+        "contribution": ("select", "none"), "leaflet_given": True})
+    coordinator.step(review, "evidence")
+    coordinator.add_record(review, "agency-reports", {
+        "agency": "Health", "report_type": ("select", "imr"), "requested_on": day(-36),
+        "due_on": day(30)})
+    coordinator.page.locator("a[href*='/agency-reports/']").first.click()
+    coordinator.page.wait_for_load_state()
+    coordinator.check()
+    coordinator.date("returned_on", day(-20))
+    coordinator.submit()
+    coordinator.add_record(review, "family-contacts", {
+        "contacted_on": day(-19), "relationship": "parent", "method": ("select", "meeting"),
+        "contribution": ("select", "given")})
+    coordinator.step(review, "drafting")
+    for kind in ("overview_report", "executive_summary", "action_plan"):
+        coordinator.upload(review, kind, kind.replace("_", " ").capitalize())
+    coordinator.add_record(review, "family-contacts", {
+        "contacted_on": day(-15), "relationship": "parent", "method": ("select", "meeting"),
+        "contribution": ("select", "given"), "saw_draft": True})
+    coordinator.step(review, "local_signoff")
+    chair.step(review, "home_office_qa", {"signed_off_on": day(-12), "submitted_on": day(-11),
+                                          "copies_sent_on": day(-11)},
+               confirm=True)
+    coordinator.upload(review, "home_office_letter", "Home Office panel response")
+    coordinator.step(review, "ready_to_publish", {"outcome": ("select", "approved"),
+                                                  "outcome_on": day(-5)})
+    chair.step(review, "published", {"published_on": day(-1)}, confirm=True)

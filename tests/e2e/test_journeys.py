@@ -1,0 +1,90 @@
+"""A coordinator and a chair take a review from notification to publication in a real
+browser, in English and in Welsh; the public page then shows it. Every page is checked by
+axe-core against WCAG 2.2 A and AA."""
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.journey import TENANT, Visitor, notify, to_publication
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_notification_to_publication_through_the_forms(new_page, lang):
+    coordinator, chair = Visitor(new_page(), lang), Visitor(new_page(), lang)
+    coordinator.sign_in("coordinator")
+    chair.sign_in("chair")
+    pseudonym = f"Adult Z{lang.upper()} (invented e2e case)"
+    review = notify(coordinator, pseudonym)
+    reference = coordinator.page.locator("h1").inner_text().strip()
+    to_publication(coordinator, chair, review)
+
+    public = Visitor(new_page(), lang)
+    public.goto(f"/t/{TENANT}/published?lang={lang}")
+    listing = public.page.locator("main").inner_text()
+    assert reference in listing
+    assert pseudonym not in listing  # the public sees the reference, never the pseudonym
+    with public.page.expect_download() as download:
+        public.page.locator(f"a[href$='/{reference}/overview_report']").click()
+    assert download.value.suggested_filename.startswith(reference)
+    public.goto(f"/accessibility?lang={lang}")
+
+    pages = coordinator.checked + chair.checked + public.checked
+    assert len(pages) > 40
+    violations = {**coordinator.violations, **chair.violations, **public.violations}
+    assert violations == {}, violations
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_admin_pages_and_error_pages(new_page, lang):
+    """The CSP admin's members page, the regional admin's pages and the error pages, each
+    checked by axe-core; a regional admin changes the header colour through the form."""
+    csp_admin = Visitor(new_page(), lang)
+    csp_admin.page.goto(f"/sign-in?lang={lang}")
+    csp_admin.page.fill("#email", f"admin@{TENANT}.example")
+    csp_admin.page.fill("#password", f"demo-{TENANT}")
+    csp_admin.submit()
+    csp_admin.goto(f"/t/{TENANT}/members")
+    assert f"coordinator@{TENANT}.example" in csp_admin.page.locator("main").inner_text()
+
+    regional = Visitor(new_page(), lang)
+    regional.page.goto(f"/sign-in?lang={lang}")
+    regional.page.fill("#email", "regional@greater-manchester.example")
+    regional.page.fill("#password", "demo-greater-manchester")
+    regional.submit()
+    regional.goto("/admin/")
+    regional.goto(f"/admin/tenants/{TENANT}/policies")
+    regional.goto(f"/admin/tenants/{TENANT}/branding")
+    regional.page.check("input[name=colour][value=teal]")
+    regional.submit()
+    assert regional.page.locator(".govuk-generic-header.dhr-brand--teal").count() == 1
+    regional.page.check("input[name=colour][value=blue]")
+    regional.submit()
+
+    assert regional.page.goto("/no-such-page").status == 404
+    regional.check()
+    assert csp_admin.page.goto(f"/t/{TENANT}/").status == 403  # an admin sees no cases
+    csp_admin.check()
+    body = regional.page.content()
+    assert "Traceback" not in body and "sqlalchemy" not in body.lower()
+    violations = {**csp_admin.violations, **regional.violations}
+    assert violations == {}, violations
+
+
+def test_large_upload_shows_progress_and_lands(new_page):
+    """Uploads go by XMLHttpRequest so the page can show progress; the file arrives whole."""
+    person = Visitor(new_page(), "en")
+    person.sign_in("coordinator")
+    review = notify(person, "Adult U (invented upload case)")
+    person.goto(f"{review}/documents")
+    page = person.page
+    page.select_option("#kind", "other")
+    page.fill("#title", "Large invented file")
+    page.set_input_files("#file", files=[{"name": "large.txt", "mimeType": "text/plain",
+                                          "buffer": b"Invented line of text.\n" * 400_000}])
+    with page.expect_request(lambda r: r.method == "POST" and r.resource_type == "xhr"), \
+            page.expect_navigation():
+        page.locator("main form[data-dhr-upload] button[type=submit]").click()
+    assert "Large invented file" in page.locator("main").inner_text()
+    with page.expect_download() as download:
+        page.locator("main a[href*='/versions/1']").last.click()
+    assert download.value.path().stat().st_size == len(b"Invented line of text.\n") * 400_000
