@@ -19,6 +19,7 @@ from core.auth.passwords import use_profile
 from core.auth.roles import allows
 from core.config import ConfigError, from_environment
 from core.db import db
+from core.web import forms
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -95,19 +96,34 @@ def _templates(app: Flask) -> None:
     app.jinja_env.undefined = jinja2.ChainableUndefined
     app.jinja_loader = jinja2.ChoiceLoader([
         jinja2.FileSystemLoader(str(Path(__file__).parent / "web" / "templates")),
-        jinja2.PrefixLoader({"govuk_frontend_jinja": jinja2.PackageLoader("govuk_frontend_jinja")}),
+        jinja2.PrefixLoader({
+            "govuk_frontend_jinja": jinja2.PackageLoader("govuk_frontend_jinja"),
+            "govuk_frontend_wtf": jinja2.PackageLoader("govuk_frontend_wtf"),
+        }),
     ])
     app.jinja_env.filters["role_label"] = labels.role_label
     app.jinja_env.filters["stage_label"] = labels.stage_label
     app.jinja_env.filters["code_label"] = labels.code_label
+    app.jinja_env.filters["optional"] = lambda f: dict(f, required=False)
 
     @app.context_processor
     def _globals():
         return {
             "current_locale": str(get_locale() or "en"),
             "can": lambda permission: allows(getattr(g, "roles", frozenset()), permission),
-            "errors_list": lambda errs: [{"text": t, "href": f"#{f}"} for f, t in errs.items()],
+            "errors_list": errors_list,
+            "form_fields": forms.render_fields,
         }
+
+
+def errors_list(errors: dict[str, str]) -> list[dict]:
+    """The error summary: each message linked to its field (a date to its day box)."""
+    from flask import request
+
+    def anchor(name: str) -> str:
+        return f"#{name}-day" if f"{name}-day" in request.form else f"#{name}"
+
+    return [{"text": text, "href": anchor(name)} for name, text in errors.items()]
 
 
 def _blueprints(app: Flask) -> None:

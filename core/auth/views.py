@@ -9,6 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from core.audit import service as audit
 from core.auth import service as auth
+from core.auth.forms import SignInForm
 from core.auth.guards import requires, tenant_pages
 from core.db import db
 
@@ -34,23 +35,17 @@ def _fresh_session() -> None:
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
+    form = SignInForm()
     if request.method == "GET":
-        return render_template("auth/sign_in.html", errors={}, email="")
-    email = request.form.get("email", "").strip()[:254]
-    password = request.form.get("password", "")[:1024]
-    errors = {}
-    if not email:
-        errors["email"] = _("Enter your email address")
-    if not password:
-        errors["password"] = _("Enter your password")
-    if not errors:
-        user = auth.authenticate(email, password)
+        return render_template("auth/sign_in.html", form=form, errors={})
+    if form.validate():
+        user = auth.authenticate(form.email.data, form.password.data)
         if user is not None:
             _fresh_session()
             login_user(user)
             return redirect(_safe_next(request.args.get("next")) or url_for("web.home"))
-        errors["email"] = _("Enter a correct email address and password")
-    return render_template("auth/sign_in.html", errors=errors, email=email), 400
+        form.email.errors = [_("Enter a correct email address and password")]
+    return render_template("auth/sign_in.html", form=form, errors=form.errors_by_field()), 400
 
 
 @bp.post("/sign-out")

@@ -6,6 +6,7 @@ import uuid
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 
 from core.auth.guards import requires, tenant_pages
+from core.labels import role_label
 from core.members import service
 from tenants.roles import TenantRole
 
@@ -15,8 +16,8 @@ tenant_pages(bp)
 
 def _page(errors=None, form=None, status=200):
     return render_template("members/list.html", members=service.members(g.tenant),
-                           roles=list(TenantRole), errors=errors or {},
-                           form=form or {}), status
+                           role_options=[(r.value, role_label(r)) for r in TenantRole],
+                           errors=errors or {}, form=form or {}), status
 
 
 @bp.get("/members")

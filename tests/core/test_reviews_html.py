@@ -31,7 +31,7 @@ def test_form_errors_are_listed_and_nothing_is_saved(client, world):
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "There is a problem" in html
-    assert 'href="#pseudonym"' in html and 'href="#date_of_death"' in html
+    assert 'href="#pseudonym"' in html and 'href="#date_of_death-day"' in html
     assert "Enter the date as day, month and year" in html
     assert "Form Adult" not in client.get("/t/alpha/").get_data(as_text=True)
 
