@@ -14,7 +14,7 @@ from flask_smorest import Api
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.exc import SQLAlchemyError
 
-from core import errors, i18n, labels
+from core import errors, i18n, labels, security
 from core.auth.passwords import use_profile
 from core.auth.roles import allows
 from core.config import ConfigError, from_environment
@@ -74,6 +74,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     _blueprints(app)
     errors.init_app(app)
+    security.init_app(app)
     _request_hooks(app)
 
     from core.cli import dhr

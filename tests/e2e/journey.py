@@ -28,11 +28,19 @@ class Visitor:
     lang: str
     checked: list[str] = field(default_factory=list)
     violations: dict[str, list[str]] = field(default_factory=dict)
+    script_errors: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # a script error, or anything the content security policy blocked, is a failure
+        self.page.on("pageerror", lambda error: self.script_errors.append(str(error)))
+        self.page.on("console", lambda message: self.script_errors.append(message.text)
+                     if "Content Security Policy" in message.text else None)
 
     def check(self) -> None:
         url = self.page.url
         assert self.page.locator("html").get_attribute("lang") == self.lang, url
         assert self.page.locator("h1").count() == 1, f"{url} needs exactly one h1"
+        assert self.script_errors == [], (url, self.script_errors)
         found = axe_violations(self.page)
         if found:
             self.violations[url] = found
