@@ -72,6 +72,10 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
+    from core.auth import limits, sessions
+
+    limits.init_app(app)
+    sessions.init_app(app)
     _blueprints(app)
     errors.init_app(app)
     security.init_app(app)
@@ -90,6 +94,8 @@ def _check_production(app: Flask) -> None:
         raise ConfigError("production must hash passwords with the strong argon2id profile")
     if app.config.get("TESTING"):
         raise ConfigError("TESTING must not be set in production")
+    if app.config.get("DHR_CLOCK_SHIFT_SECONDS"):
+        raise ConfigError("the clock shift is for tests only")
 
 
 def _templates(app: Flask) -> None:

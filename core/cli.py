@@ -29,6 +29,20 @@ def demo_load():
     click.echo("Demo data loaded (all invented). Sign in at http://127.0.0.1:8000/sign-in as:")
     for email, password, what in accounts:
         click.echo(f"  {email:<40} {password:<28} {what}")
+    click.echo(f"Second step: every demo account uses the invented authenticator key "
+               f"{demo_data.DEMO_TOTP_SECRET}; `flask dhr demo code` prints the current code.")
+
+
+@demo.command("code")
+def demo_code():
+    """Print the current sign-in code of the demo accounts' invented authenticator key."""
+    if not current_app.config["DHR_DEMO_ALLOWED"]:
+        raise click.ClickException("there are no demo accounts in production")
+    import pyotp
+
+    from core import demo as demo_data
+
+    click.echo(pyotp.TOTP(demo_data.DEMO_TOTP_SECRET).now())
 
 
 @tokens.command("create")

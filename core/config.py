@@ -55,7 +55,14 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_NAME": "dhr_session",
+        # a session ends 8 hours after sign-in, or after 30 minutes without a request
         "PERMANENT_SESSION_LIFETIME": int(env.get("DHR_SESSION_SECONDS", 8 * 3600)),
+        "DHR_IDLE_SECONDS": int(env.get("DHR_IDLE_SECONDS", 30 * 60)),
+        "DHR_REDIS_URL": env.get("DHR_REDIS_URL") or None,
+        # failed sign-in attempts allowed (Flask-Limiter notation)
+        "DHR_SIGN_IN_LIMIT_ACCOUNT": env.get("DHR_SIGN_IN_LIMIT_ACCOUNT", "5 per 15 minutes"),
+        "DHR_SIGN_IN_LIMIT_ADDRESS": env.get("DHR_SIGN_IN_LIMIT_ADDRESS", "30 per 15 minutes"),
+        "DHR_TOKEN_DAYS": int(env.get("DHR_TOKEN_DAYS", 90)),
         "DHR_MAX_UPLOAD_BYTES": upload,
         # room for the form fields around the largest file; werkzeug answers 413 beyond it
         "MAX_CONTENT_LENGTH": upload + 1024 * 1024,

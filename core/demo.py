@@ -57,10 +57,15 @@ def _get_or_add(model, lookup: dict, **values):
     return row
 
 
+# Every demo account shares this invented authenticator key (`flask dhr demo code` prints
+# the current code). Production refuses demo data, so it never holds this key.
+DEMO_TOTP_SECRET = "DHRHUBDEMOINVENTEDKEYFORDEMOONLY"
+
+
 def _user(email: str, name: str, password: str) -> User:
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None:
-        user = create_user(email, name, password)
+        user = create_user(email, name, password, totp_secret=DEMO_TOTP_SECRET)
         db.session.flush()
     return user
 

@@ -44,6 +44,8 @@ def _details() -> dict[int, str]:
         415: _("Send the body as application/json."),
         409: _("See 'errors' for what must happen first."),
         422: _("Correct the fields listed in 'errors' and try again."),
+        429: _("There have been too many attempts. Wait 15 minutes, then try again. If you "
+               "have lost your password or your authenticator app, ask your CSP admin."),
         500: _("Try again later. The problem has been logged."),
         503: _("Try again in a minute."),
     }

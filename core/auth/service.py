@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -71,6 +72,7 @@ def create_token(user: User, tenant: Tenant, name: str) -> tuple[ApiToken, str]:
         name=name,
         token_hash=_digest(plain),
         prefix=plain[: len(TOKEN_PREFIX) + 6],
+        expires_at=_expiry(),
     )
     db.session.add(token)
     db.session.flush()
@@ -94,7 +96,7 @@ def create_admin_token(user: User, name: str) -> tuple[ApiToken, str]:
         raise PermissionError("the user is neither a regional nor a platform admin")
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, tenant_id=None, name=name, token_hash=_digest(plain),
-                     prefix=plain[: len(TOKEN_PREFIX) + 6])
+                     prefix=plain[: len(TOKEN_PREFIX) + 6], expires_at=_expiry())
     db.session.add(token)
     db.session.flush()
     audit.record("token.create", object_type="api_token", object_id=token.id,
@@ -110,7 +112,16 @@ def token_user(plain: str) -> tuple[ApiToken, User] | None:
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(plain)))
     if token is None or token.revoked_at is not None or not token.user.is_active:
         return None
+    if token.expires_at is not None and token.expires_at <= utcnow():
+        return None
     return token, token.user
+
+
+def _expiry():
+    """Tokens end after DHR_TOKEN_DAYS (90 by default): a leaked token does not live on."""
+    from flask import current_app
+
+    return utcnow() + timedelta(days=current_app.config.get("DHR_TOKEN_DAYS", 90))
 
 
 def tokens_of(user: User, tenant: Tenant) -> list[ApiToken]:

@@ -95,6 +95,9 @@ def _field(f: dict, options) -> Field:
         return SelectField(label, choices=choices, widget=GovSelect(), validate_choice=False)
     if f["widget"] == "file":
         return FileField(label, widget=GovFileInput())
+    if f["widget"] == "code":  # one-time codes: digits on phones, no autofill of old ones
+        return StringField(label, widget=GovTextInput(), render_kw={
+            "autocomplete": "one-time-code", "spellcheck": "false", "inputmode": "text"})
     if f["widget"] == "email":
         return StringField(label, widget=GovTextInput(), render_kw={
             "type": "email", "autocomplete": "email", "spellcheck": "false"})

@@ -48,9 +48,7 @@ def test_next_is_followed_only_to_local_paths(client, world):
     for target, expected in (("/t/alpha/", "/t/alpha/"), ("//evil.example/", "/"),
                              ("https://evil.example/", "/")):
         client.post("/sign-out")
-        response = client.post(f"/sign-in?next={target}",
-                               data={"email": "viewer@alpha.test",
-                                     "password": "pw-viewer@alpha.test"})
+        response = sign_in(client, "viewer@alpha.test", next=target)
         assert response.headers["Location"] == expected
 
 

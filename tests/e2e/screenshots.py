@@ -10,6 +10,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from tests.e2e import browser as chromium
+from tests.e2e.journey import demo_code
 from tests.e2e.server import ROOT, served
 
 OUT = ROOT / "docs" / "screenshots"
@@ -41,6 +42,10 @@ def main() -> int:
         _shoot(page, "sign-in", "/sign-in")
         page.fill("#email", f"coordinator@{TENANT}.example")
         page.fill("#password", f"demo-{TENANT}")
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_load_state()
+        page.fill("#code", demo_code(f"coordinator@{TENANT}.example"))
+        page.screenshot(path=str(OUT / "sign-in-code.png"), full_page=True)
         page.locator("main form button[type=submit]").click()
         page.wait_for_load_state()
         _shoot(page, "dashboard", f"/t/{TENANT}/")

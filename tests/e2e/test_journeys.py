@@ -39,18 +39,14 @@ def test_admin_pages_and_error_pages(new_page, lang):
     """The CSP admin's members page, the regional admin's pages and the error pages, each
     checked by axe-core; a regional admin changes the header colour through the form."""
     csp_admin = Visitor(new_page(), lang)
-    csp_admin.page.goto(f"/sign-in?lang={lang}")
-    csp_admin.page.fill("#email", f"admin@{TENANT}.example")
-    csp_admin.page.fill("#password", f"demo-{TENANT}")
-    csp_admin.submit()
+    csp_admin.sign_in("admin")
     csp_admin.goto(f"/t/{TENANT}/members")
     assert f"coordinator@{TENANT}.example" in csp_admin.page.locator("main").inner_text()
 
     regional = Visitor(new_page(), lang)
-    regional.page.goto(f"/sign-in?lang={lang}")
-    regional.page.fill("#email", "regional@greater-manchester.example")
-    regional.page.fill("#password", "demo-greater-manchester")
-    regional.submit()
+    regional.sign_in("regional", "regional@greater-manchester.example",
+                     "demo-greater-manchester")
+    regional.goto("/account")
     regional.goto("/admin/")
     regional.goto(f"/admin/tenants/{TENANT}/policies")
     regional.goto(f"/admin/tenants/{TENANT}/branding")

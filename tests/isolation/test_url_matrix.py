@@ -24,7 +24,9 @@ from tests.factories import RECORD_SAMPLES, sign_in
 # Rules that belong to no tenant and show no case data.
 GLOBAL_RULES = {
     "static", "health.healthz", "auth.sign_in", "auth.sign_out", "web.home",
-    "api-docs.openapi_json", "admin.tenants", "web.accessibility",
+    "api-docs.openapi_json", "admin.tenants", "web.accessibility", "auth.second_factor",
+    "auth.set_up_second_factor", "auth.account", "auth.sign_out_everywhere",
+    "auth.new_recovery_codes",
 }
 def _item(world, rule):
     key = rule.endpoint.split(".")[-1].removesuffix("_item").removesuffix("_edit")

@@ -1,0 +1,56 @@
+"""Throttling sign-in (Flask-Limiter): failed attempts are counted per account and per
+address. Redis holds the counts when DHR_REDIS_URL is set, so every instance shares them;
+otherwise each process counts in memory."""
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
+
+
+def init_app(app) -> None:
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("DHR_REDIS_URL")
+                          or "memory://")
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", "dhr-limits")
+    limiter.init_app(app)
+
+
+def _failed(response) -> bool:
+    """Only failures count: a person who signs in often is never locked out for it."""
+    return response.status_code >= 400
+
+
+def _account() -> str:
+    return "account:" + (request.form.get("email", "") or "").strip().lower()[:254]
+
+
+def _pending_account() -> str:
+    from flask import session
+
+    return "pending:" + str((session.get("pending_sign_in") or {}).get("user", ""))
+
+
+def _per_account() -> str:
+    return current_app.config["DHR_SIGN_IN_LIMIT_ACCOUNT"]
+
+
+def _per_address() -> str:
+    return current_app.config["DHR_SIGN_IN_LIMIT_ADDRESS"]
+
+
+def sign_in(view):
+    """Limits for the password step: per account and per address."""
+    view = limiter.limit(_per_address, methods=["POST"], deduct_when=_failed,
+                         scope="sign-in-address")(view)
+    return limiter.limit(_per_account, key_func=_account, methods=["POST"],
+                         deduct_when=_failed, scope="sign-in-account")(view)
+
+
+def second_factor(view):
+    """Limits for the code step: per half-signed-in account and per address."""
+    view = limiter.limit(_per_address, methods=["POST"], deduct_when=_failed,
+                         scope="code-address")(view)
+    return limiter.limit(_per_account, key_func=_pending_account, methods=["POST"],
+                         deduct_when=_failed, scope="code-account")(view)
