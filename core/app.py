@@ -136,6 +136,7 @@ def errors_list(errors: dict[str, str]) -> list[dict]:
 def _blueprints(app: Flask) -> None:
     from core.admin.api import blp as admin_api
     from core.admin.views import bp as admin_bp
+    from core.audit.views import bp as audit_bp
     from core.auth.views import bp as auth_bp
     from core.auth.views import tenant_bp as tokens_bp
     from core.documents.api import blp as documents_api
@@ -154,7 +155,7 @@ def _blueprints(app: Flask) -> None:
     from core.web.views import bp as web_bp
 
     for bp in (health_bp, web_bp, auth_bp, tokens_bp, reviews_bp, records_bp, documents_bp,
-               admin_bp, policies_bp, joint_bp, public_bp, members_bp):
+               admin_bp, policies_bp, joint_bp, public_bp, members_bp, audit_bp):
         app.register_blueprint(bp)
     app.config.update(
         API_TITLE="DHR Hub API",

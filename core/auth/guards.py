@@ -12,6 +12,7 @@ from flask import abort, g, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import Unauthorized
 
+from core.audit import alerts
 from core.audit import service as audit
 from core.auth import service as auth
 from core.auth.roles import allows
@@ -32,6 +33,7 @@ def _add_slug(_endpoint, values):
 def _bind(tenant, user) -> None:
     roles = roles_in(user.id, tenant.id) if tenant is not None else frozenset()
     if not roles:
+        alerts.cross_tenant(user.id, user.email, g.tenant_slug or "")
         abort(404)
     g.tenant, g.roles = tenant, roles
     g.tenant_token = context.enter(tenant.id)
@@ -53,6 +55,7 @@ def _token_guard():
     token, user = found
     tenant = tenant_by_slug(g.tenant_slug)
     if tenant is None or token.tenant_id is None or token.tenant_id != tenant.id:
+        alerts.cross_tenant(user.id, user.email, g.tenant_slug or "")
         abort(404)
     g.api_user, g.api_token = user, token
     _bind(tenant, user)

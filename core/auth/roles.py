@@ -16,6 +16,7 @@ PERMISSIONS: dict[str, frozenset[R]] = {
     "review.sign_off": frozenset({R.CSP_CHAIR}),
     "token.manage_own": frozenset(R),
     "member.manage": frozenset({R.CSP_ADMIN}),
+    "audit.export": frozenset({R.CSP_ADMIN}),
 }
 
 

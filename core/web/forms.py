@@ -3,6 +3,8 @@ same marshmallow schemas the API uses, so a rule is written once (marshmallow va
 WTForms parses the boxes and draws them). Dates come as three boxes (day, month, year)."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import request
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
@@ -131,13 +133,22 @@ def _multidict(values):
 
 
 def _date(name: str) -> tuple[str | None, str | None]:
-    parts = [request.form.get(f"{name}-{p}", "").strip() for p in PARTS]
+    return date_from(request.form, name)
+
+
+def date_from(source, name: str) -> tuple[str | None, str | None]:
+    """An ISO date from the three boxes of ``name`` in ``source``, or a message saying how
+    to write it (a real calendar date is also checked)."""
+    parts = [str(source.get(f"{name}-{p}", "")).strip() for p in PARTS]
     if not any(parts):
         return None, None
     if not all(p.isdigit() for p in parts) or len(parts[2]) != 4:
         return None, _("Enter the date as day, month and year, for example 27 3 2026")
     day, month, year = (int(p) for p in parts)
-    return f"{year:04d}-{month:02d}-{day:02d}", None
+    try:
+        return date(year, month, day).isoformat(), None
+    except ValueError:
+        return None, _("Enter a real date, for example 27 3 2026")
 
 
 def read(schema: type[Schema] | Schema) -> tuple[dict, dict[str, str]]:

@@ -41,7 +41,7 @@ def test_impossible_dates_and_order_are_refused(client, world):
     html = client.post("/t/alpha/reviews/new",
                        data=dict(FORM, **{"date_of_death-day": "31",
                                           "date_of_death-month": "2"})).get_data(as_text=True)
-    assert "Not a valid date." in html
+    assert "Enter a real date, for example 27 3 2026" in html
     response = client.post("/t/alpha/reviews/new",
                            data=dict(FORM, **{"notification_date-month": "1"}))
     assert "cannot be before the date of death" in response.get_data(as_text=True)
