@@ -96,6 +96,8 @@ def _check_production(app: Flask) -> None:
         raise ConfigError("TESTING must not be set in production")
     if app.config.get("DHR_CLOCK_SHIFT_SECONDS"):
         raise ConfigError("the clock shift is for tests only")
+    if not app.config.get("DHR_SMTP_URL"):
+        raise ConfigError("production needs DHR_SMTP_URL: without it reminders go nowhere")
 
 
 def _templates(app: Flask) -> None:
@@ -145,6 +147,7 @@ def _blueprints(app: Flask) -> None:
     from core.joint.api import blp as joint_api
     from core.joint.views import bp as joint_bp
     from core.members.views import bp as members_bp
+    from core.names.views import bp as names_bp
     from core.policies.api import blp as policies_api
     from core.policies.views import bp as policies_bp
     from core.public.views import bp as public_bp
@@ -155,7 +158,7 @@ def _blueprints(app: Flask) -> None:
     from core.web.views import bp as web_bp
 
     for bp in (health_bp, web_bp, auth_bp, tokens_bp, reviews_bp, records_bp, documents_bp,
-               admin_bp, policies_bp, joint_bp, public_bp, members_bp, audit_bp):
+               admin_bp, policies_bp, joint_bp, public_bp, members_bp, audit_bp, names_bp):
         app.register_blueprint(bp)
     app.config.update(
         API_TITLE="DHR Hub API",

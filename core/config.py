@@ -51,6 +51,8 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
         "DHR_ENV": dhr_env,
         "SECRET_KEY": secret or _dev_secret(instance),
         "SQLALCHEMY_DATABASE_URI": database,
+        # errors may be logged: never with their bound values (they can be case text)
+        "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True, "pool_pre_ping": True},
         "SESSION_COOKIE_SECURE": _flag(env.get("DHR_COOKIE_SECURE"), production),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

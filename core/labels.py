@@ -52,6 +52,8 @@ def code_label(code) -> str:
         "hold": _("Put on hold"), "resume": _("Resume"),
         "england-2016": _("Statutory guidance 2016 (England and Wales)"),
         "dardr-2024": _("Domestic abuse related death review (2024 guidance)"),
+        "victim": _("The person who died"), "perpetrator": _("Perpetrator"),
+        "family_member": _("Family member"), "child": _("Child"), "witness": _("Witness"),
         "secretary_of_state": _("the Home Secretary"),
         "domestic_abuse_commissioner": _("the Domestic Abuse Commissioner"),
         "blue": _("Blue"), "dark-blue": _("Dark blue"), "purple": _("Purple"),

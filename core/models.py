@@ -2,6 +2,7 @@
 from core.audit.models import AuditChainHead, AuditEvent  # noqa: F401
 from core.auth.models import ApiToken, User  # noqa: F401
 from core.documents.models import Document, DocumentVersion  # noqa: F401
+from core.names.models import ProtectedName  # noqa: F401
 from core.notifications.models import OutboxMessage  # noqa: F401
 from core.public.models import DocumentRequest  # noqa: F401
 from core.records.models import (  # noqa: F401

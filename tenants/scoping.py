@@ -137,8 +137,9 @@ def _criteria(tid: uuid.UUID, tables: frozenset[str]) -> tuple:
     return tuple(options)
 
 
-# Rows that stay the lead's alone even in a joint review (its outgoing mail).
-LEAD_ONLY = frozenset({"outbox_messages", "document_requests"})
+# Rows that stay the lead's alone even in a joint review (its outgoing mail, the requests
+# it receives, its real-name map).
+LEAD_ONLY = frozenset({"outbox_messages", "document_requests", "protected_names"})
 _CLASSES: list[type] = []
 
 

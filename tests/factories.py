@@ -160,6 +160,11 @@ def _fill_review(world: World, slug: str, tenant: Tenant, review_id) -> None:
         version = documents.upload(review, b"%PDF-1.4 invented", "tor.pdf",
                                    kind="terms_of_reference", title="Terms of reference")
         world.documents[slug] = version.document_id
+        from core.names import service as names
+
+        world.items[(slug, "names")] = names.add(review, {
+            "role": "victim", "pseudonym": "Adult A", "real_name": f"Invented {slug} Person",
+            "aliases": None, "date_of_birth": None, "address": None}).id
 
 
 def sign_in(client, email: str, password: str | None = None, next: str | None = None):

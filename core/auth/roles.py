@@ -17,6 +17,11 @@ PERMISSIONS: dict[str, frozenset[R]] = {
     "token.manage_own": frozenset(R),
     "member.manage": frozenset({R.CSP_ADMIN}),
     "audit.export": frozenset({R.CSP_ADMIN}),
+    # need to know: real names, family contacts and agency reports are for the roles that
+    # run the review, not for viewers
+    "names.read": frozenset({R.CSP_CHAIR, R.REVIEW_COORDINATOR}),
+    "family.read": frozenset({R.CSP_CHAIR, R.REVIEW_COORDINATOR}),
+    "agency_reports.read": frozenset({R.CSP_CHAIR, R.REVIEW_COORDINATOR}),
 }
 
 

@@ -44,7 +44,8 @@ def _collection(kind: Kind) -> type[MethodView]:
         return service.list_records(review, kind)
 
     get.__doc__ = f"List the review's {kind.slug}."
-    attrs = {"get": requires("review.read")(blp.response(200, kind.output(many=True))(get))}
+    attrs = {"get": requires(kind.read_permission)(
+        blp.response(200, kind.output(many=True))(get))}
     if kind.create is not None:
         def post(self, data, review_id):
             try:
@@ -80,7 +81,7 @@ def _item(kind: Kind) -> type[MethodView]:
     get.__doc__ = f"One of the review's {kind.slug}."
     patch.__doc__ = f"Change one of the review's {kind.slug} (only the fields sent)."
     attrs = {
-        "get": requires("review.read")(blp.response(200, kind.output)(get)),
+        "get": requires(kind.read_permission)(blp.response(200, kind.output)(get)),
         "patch": requires("review.update")(blp.arguments(_update_schema(kind))(
             blp.response(200, kind.output)(patch))),
     }

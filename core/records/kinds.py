@@ -21,6 +21,7 @@ class Kind:
     update: type[Schema] | None
     output: type[Schema]
     order_by: str
+    read_permission: str = "review.read"  # need to know: some kinds are not for viewers
 
     @property
     def key(self) -> str:  # endpoint-safe name
@@ -41,10 +42,11 @@ KINDS: tuple[Kind, ...] = (
     Kind("agency-reports", m.AgencyReportRequest, _l("Agency reports"), "agency",
          s.AgencyReportRequestIn, s.AgencyReportUpdate,
          s.output_schema("AgencyReportOut", s.AgencyReportRequestIn, s.AgencyReportUpdate),
-         "due_on"),
+         "due_on", "agency_reports.read"),
     Kind("family-contacts", m.FamilyContact, _l("Family and friends engagement"),
          "relationship", s.FamilyContactIn, None,
-         s.output_schema("FamilyContactOut", s.FamilyContactIn), "contacted_on"),
+         s.output_schema("FamilyContactOut", s.FamilyContactIn), "contacted_on",
+         "family.read"),
     Kind("recommendations", m.Recommendation, _l("Recommendations"), "text",
          s.RecommendationIn, None, s.output_schema("RecommendationOut", s.RecommendationIn),
          "created_at"),

@@ -46,7 +46,7 @@ def _list_view(kind: Kind):
         audit.read(kind.key, review.id)
         return _page(review, kind)
 
-    return requires("review.read")(view)
+    return requires(kind.read_permission)(view)
 
 
 def _add_view(kind: Kind):

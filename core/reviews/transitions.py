@@ -68,8 +68,9 @@ def take(review: Review, to: str, data: dict, roles, expected_version: int | Non
     invalid = lifecycle.validate_data(facts, transition, data)
     if invalid:
         raise StepProblem(422, invalid)
-    refused = lifecycle.check(facts, transition) + _local_objections(review, facts, transition,
-                                                                     data, roles)
+    refused = (lifecycle.check(facts, transition)
+               + _local_objections(review, facts, transition, data, roles)
+               + _redaction_objections(review, transition))
     if refused:
         raise StepProblem(409, refused)
     if dry_run:
@@ -179,13 +180,10 @@ def _publish(review: Review, data: dict) -> None:
     """The plan comes from the tenant's local policy (or the core default)."""
     profile = lifecycle.profile_for(review.guidance_profile)
     published = review.published_on = data["published_on"]
+    plan, kinds = publication_plan(review)
     tenant = policies.current_tenant()
     view = policies.review_view(review, full_facts(review), with_partners=True)
-    plan = policies.call(tenant, "publication_plan", review=view, decision="publish")
-    extra = {kind for _n, kinds in policies.collect(tenant, "publication_items", review=view)
-             for kind in kinds}
     months = max(plan.get("months") or 0, profile.publication_months)
-    kinds = sorted(set(plan["documents"]) | extra)
     db.session.add(PublicationRecord(
         review_id=review.id, decision="publish", decided_on=published, published_on=published,
         online_until=lifecycle.add_months(published, months), documents=kinds,
@@ -196,6 +194,31 @@ def _publish(review: Review, data: dict) -> None:
                 review_id=review.id, key=task["key"], title=task["title"],
                 due_on=published + timedelta(days=task["due_days"]),
                 recipients=list(task.get("recipients", ()))))
+
+
+def publication_plan(review: Review) -> tuple[dict, list[str]]:
+    """The local (or default) publication plan and every kind of document it publishes."""
+    tenant = policies.current_tenant()
+    view = policies.review_view(review, full_facts(review), with_partners=True)
+    plan = policies.call(tenant, "publication_plan", review=view, decision="publish")
+    extra = {kind for _n, kinds in policies.collect(tenant, "publication_items", review=view)
+             for kind in kinds}
+    return plan, sorted(set(plan["documents"]) | extra)
+
+
+def _redaction_objections(review: Review, transition) -> list[lifecycle.Problem]:
+    """Publication waits until no protected name or detail is in what would be published."""
+    if transition.name != "publish":
+        return []
+    from core.names import redaction
+
+    hits = redaction.scan(review, publication_plan(review)[1])
+    if not hits:
+        return []
+    return [_problem("protected_names_found", _(
+        "Protected names or details appear %(count)s times in the documents to be "
+        "published. Open the redaction check to see where, upload corrected versions, then "
+        "try again.", count=len(hits)))]
 
 
 def _published_versions(review: Review, kinds: list[str]) -> dict:

@@ -164,4 +164,5 @@ def test_production_refuses_a_shifted_clock(database, tmp_path, monkeypatch):
     monkeypatch.setenv("DHR_INSTANCE_PATH", str(tmp_path))
     with pytest.raises(ConfigError):
         create_app({"DHR_ENV": "production", "SECRET_KEY": "k" * 40,
+                    "DHR_SMTP_URL": "smtp://127.0.0.1:1025",
                     "SQLALCHEMY_DATABASE_URI": database.url, "DHR_CLOCK_SHIFT_SECONDS": 30})

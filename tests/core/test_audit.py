@@ -112,17 +112,17 @@ def test_a_failed_write_leaves_no_audit_event(app, world, monkeypatch):
 
 
 def test_reading_case_records_is_audited(app, world, client):
-    token = {"Authorization": f"Bearer {world.tokens[('alpha', 'viewer')]}"}
+    token = {"Authorization": f"Bearer {world.tokens[('alpha', 'review_coordinator')]}"}
     rid = world.reviews["alpha"][0].id
     for path in ("family-contacts", "documents", "timeline", "holds"):
         assert client.get(f"/api/v1/t/alpha/reviews/{rid}/{path}", headers=token).status_code \
             == 200
-    sign_in(client, "viewer@alpha.test")
+    sign_in(client, "review_coordinator@alpha.test")
     client.get(f"/t/alpha/reviews/{rid}/agency-reports")
     reads = db.session.scalars(select(AuditEvent).where(AuditEvent.action.like("%.read"))
                                .order_by(AuditEvent.seq)).all()
     assert [e.action for e in reads][-5:] == ["family_contacts.read", "documents.read",
                                               "timeline.read", "holds.read",
                                               "agency_reports.read"]
-    assert {e.actor for e in reads[-5:]} == {"viewer@alpha.test"}
+    assert {e.actor for e in reads[-5:]} == {"review_coordinator@alpha.test"}
     assert all(e.object_id == str(rid) for e in reads[-5:])

@@ -53,6 +53,7 @@ def test_production_refuses_demo_data(monkeypatch, database, admin_engine):
     _clear(admin_engine)
     monkeypatch.setenv("DHR_ENV", "production")
     monkeypatch.setenv("DHR_SECRET_KEY", SECRET)
+    monkeypatch.setenv("DHR_SMTP_URL", "smtp://127.0.0.1:1025")
     app = create_app({"SQLALCHEMY_DATABASE_URI": database.url})
     result = app.test_cli_runner().invoke(args=["dhr", "demo", "load"])
     assert result.exit_code != 0 and "never loaded in production" in result.output
@@ -110,3 +111,15 @@ def test_the_stylesheet_is_served_without_the_gov_uk_brand(client):
     static = Path(__file__).resolve().parents[2] / "core" / "static"
     assert not list(static.rglob("*crest*")) and not list(static.rglob("*.woff*"))
     assert "govuk-header__logotype" not in page  # no crown in our header
+
+
+def test_production_needs_mail_and_logs_no_sql_values(database, tmp_path, monkeypatch):
+    from core.app import create_app
+    from core.config import ConfigError
+
+    monkeypatch.setenv("DHR_INSTANCE_PATH", str(tmp_path))
+    with pytest.raises(ConfigError, match="DHR_SMTP_URL"):
+        create_app({"DHR_ENV": "production", "SECRET_KEY": "k" * 40,
+                    "SQLALCHEMY_DATABASE_URI": database.url})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database.url})
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["hide_parameters"] is True

@@ -48,6 +48,7 @@ OBJECTS = {
     "reference": lambda w, rule: w.reviews["alpha"][0].reference,
     "kind": lambda w, rule: "terms_of_reference",
     "membership_id": lambda w, rule: _alpha_membership(),
+    "name_id": lambda w, rule: w.items[("alpha", "names")],
 }
 
 
@@ -130,6 +131,9 @@ BODIES = {
     "members.add": lambda w: {"data": {"email": "viewer@beta.test", "role": "csp_chair"}},
     "members.remove": lambda w: {"data": {}},
     "admin.branding": lambda w: {"data": {"colour": "purple"}},
+    "names.names": lambda w: {"data": {"role": "perpetrator", "pseudonym": "Adult B",
+                                       "real_name": "Invented Matrix Name"}},
+    "names.remove": lambda w: {"data": {}},
 }
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
@@ -235,7 +239,7 @@ def test_public_pages_show_nothing_that_was_not_published(app, world):
     """Public rules need no sign-in: nothing unpublished may show, for anyone."""
     before = _snapshot(world)
     # (the reference itself may echo back in the language switch link of the 404 page)
-    secrets = ("Test Adult", "Second Adult", "Invented", "Test Police")
+    secrets = ("Test Adult", "Second Adult", "Invented", "Test Police", "Adult A")
     for rule in app.url_map.iter_rules():
         if _classify(rule) != "public":
             continue
