@@ -177,7 +177,30 @@ def _blueprints(app: Flask) -> None:
                       joint_api):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
+    _problem_responses(api)
 
+
+PROBLEM = {  # RFC 9457 problem details, as core/errors.py writes them
+    "type": "object",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {"type": "string"}, "title": {"type": "string"},
+        "status": {"type": "integer"}, "detail": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "object", "properties": {
+            "field": {"type": "string", "nullable": True}, "code": {"type": "string"},
+            "message": {"type": "string"}}}},
+    },
+}
+
+
+def _problem_responses(api) -> None:
+    """Every documented error is a problem detail in application/problem+json."""
+    components = api.spec.to_dict()["components"]
+    api.spec.components.schema("Problem", PROBLEM)
+    for name in components.get("responses", {}):
+        response = api.spec.components.responses[name]
+        response["content"] = {errors.PROBLEM_TYPE: {
+            "schema": {"$ref": "#/components/schemas/Problem"}}}
 
 def _request_hooks(app: Flask) -> None:
     from core.auth.guards import release_tenant

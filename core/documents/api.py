@@ -14,6 +14,7 @@ from core.auth.guards import requires, tenant_api
 from core.documents import service
 from core.errors import fail
 from core.reviews.lookup import review_or_404
+from core.timestamps import UtcDateTime
 
 blp = Blueprint("documents_api", __name__,
                 url_prefix="/api/v1/t/<slug>/reviews/<uuid:review_id>/documents",
@@ -27,7 +28,7 @@ class VersionSchema(Schema):
     size = fields.Integer()
     content_type = fields.String()
     filename = fields.String()
-    uploaded_at = fields.DateTime()
+    uploaded_at = UtcDateTime()
     uploaded_by = fields.String()
 
 

@@ -118,6 +118,8 @@ def find_document(review: Review, document_id: uuid.UUID) -> Document | None:
 
 def find_version(review: Review, document_id: uuid.UUID, number: int
                  ) -> DocumentVersion | None:
+    if not 1 <= number < 2**31:  # no such version, and beyond what the database can hold
+        return None
     return db.session.scalar(select(DocumentVersion).where(
         DocumentVersion.document_id == document_id, DocumentVersion.review_id == review.id,
         DocumentVersion.number == number))

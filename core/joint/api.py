@@ -12,6 +12,7 @@ from core.auth.guards import requires, tenant_api
 from core.errors import fail
 from core.joint import service
 from core.reviews.lookup import review_or_404
+from core.timestamps import UtcDateTime
 from tenants.sharing import shares_of
 
 blp = Blueprint("joint_api", __name__, url_prefix="/api/v1/t/<slug>",
@@ -23,8 +24,8 @@ class ShareSchema(Schema):
     id = fields.UUID()
     review_id = fields.UUID()
     partner_tenant_id = fields.UUID()
-    invited_at = fields.DateTime()
-    accepted_at = fields.DateTime(allow_none=True)
+    invited_at = UtcDateTime()
+    accepted_at = UtcDateTime(allow_none=True)
     signed_off_on = fields.Date(allow_none=True)
 
 

@@ -11,6 +11,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate
 
+from core.timestamps import UtcDateTime
+
 
 def _not_future(value: date) -> None:
     if value > date.today():
@@ -50,7 +52,7 @@ class Out(Schema):
     """Common output fields."""
 
     id = fields.UUID(dump_only=True)
-    created_at = fields.DateTime(dump_only=True)
+    created_at = UtcDateTime(dump_only=True)
     version = fields.Integer(dump_only=True)
 
 
@@ -152,18 +154,18 @@ def output_schema(name: str, *schemas: type[Schema]) -> type[Schema]:
 
 
 class HomeOfficeSubmissionOut(Out):
-    signed_off_on = fields.Date(dump_only=True)
-    submitted_on = fields.Date(dump_only=True)
-    copies_sent_on = fields.Date(dump_only=True)
-    outcome = fields.String(dump_only=True)
-    outcome_on = fields.Date(dump_only=True)
+    signed_off_on = fields.Date(dump_only=True, allow_none=True)
+    submitted_on = fields.Date(dump_only=True, allow_none=True)
+    copies_sent_on = fields.Date(dump_only=True, allow_none=True)
+    outcome = fields.String(dump_only=True, allow_none=True)
+    outcome_on = fields.Date(dump_only=True, allow_none=True)
 
 
 class PublicationRecordOut(Out):
-    decision = fields.String(dump_only=True)
-    decided_on = fields.Date(dump_only=True)
-    published_on = fields.Date(dump_only=True)
-    online_until = fields.Date(dump_only=True)
-    reasons = fields.String(dump_only=True)
+    decision = fields.String(dump_only=True, allow_none=True)
+    decided_on = fields.Date(dump_only=True, allow_none=True)
+    published_on = fields.Date(dump_only=True, allow_none=True)
+    online_until = fields.Date(dump_only=True, allow_none=True)
+    reasons = fields.String(dump_only=True, allow_none=True)
     documents = fields.List(fields.String(), dump_only=True)
     after = fields.String(dump_only=True, allow_none=True)

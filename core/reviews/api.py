@@ -20,6 +20,7 @@ from core.reviews.schemas import (
     TransitionSchema,
     step_data_schema,
 )
+from core.timestamps import UtcDateTime
 
 blp = Blueprint("reviews_api", __name__, url_prefix="/api/v1/t/<slug>",
                 description="Reviews of one Community Safety Partnership.")
@@ -28,7 +29,7 @@ tenant_api(blp)
 
 class TimelineSchema(Schema):
     id = fields.UUID()
-    occurred_at = fields.DateTime()
+    occurred_at = UtcDateTime()
     actor = fields.String()
     kind = fields.String()
     name = fields.String()

@@ -10,6 +10,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from core.lifecycle.profiles import DEFAULT_PROFILE, PROFILES
 from core.lifecycle.stages import HOLD_REASONS
+from core.timestamps import UtcDateTime
 
 
 def _today() -> date:
@@ -65,7 +66,7 @@ class ReviewSchema(Schema):
     notifying_agency = fields.String(dump_only=True)
     stage = fields.String(dump_only=True)
     guidance_profile = fields.String(dump_only=True)
-    created_at = fields.DateTime(dump_only=True)
+    created_at = UtcDateTime(dump_only=True)
 
 
 class DeadlineSchema(Schema):
