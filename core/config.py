@@ -61,6 +61,7 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
         "PERMANENT_SESSION_LIFETIME": int(env.get("DHR_SESSION_SECONDS", 8 * 3600)),
         "DHR_IDLE_SECONDS": int(env.get("DHR_IDLE_SECONDS", 30 * 60)),
         "DHR_REDIS_URL": env.get("DHR_REDIS_URL") or None,
+        "DHR_RATELIMIT_PREFIX": env.get("DHR_RATELIMIT_PREFIX") or "dhr-limits",
         # failed sign-in attempts allowed (Flask-Limiter notation)
         "DHR_SIGN_IN_LIMIT_ACCOUNT": env.get("DHR_SIGN_IN_LIMIT_ACCOUNT", "5 per 15 minutes"),
         "DHR_SIGN_IN_LIMIT_ADDRESS": env.get("DHR_SIGN_IN_LIMIT_ADDRESS", "30 per 15 minutes"),

@@ -13,7 +13,8 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enable
 def init_app(app) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("DHR_REDIS_URL")
                           or "memory://")
-    app.config.setdefault("RATELIMIT_KEY_PREFIX", "dhr-limits")
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", app.config.get("DHR_RATELIMIT_PREFIX")
+                          or "dhr-limits")
     limiter.init_app(app)
 
 

@@ -7,6 +7,7 @@ from types import MappingProxyType
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from core.audit import service as audit
 from core.db import db
@@ -120,17 +121,33 @@ def update_record(review: Review, kind: Kind, record, data: dict,
                   expected_version: int | None = None, roles=()):
     _writable(review)
     if expected_version is not None and expected_version != record.version:
-        raise RecordConflict(_("Someone changed this record since you opened it. "
-                               "Reload it to see their change."))
+        raise _conflict(record, data)
     _check_update(record, data)
     _local_objections(review, kind, "update", data, roles)
-    for name, value in data.items():
-        setattr(record, name, value)
-    timeline.add(review, "record", f"{kind.key}.updated", {
-        "id": str(record.id), "changed": sorted(data)})
-    audit.record(f"{kind.key}.update", object_type=kind.key, object_id=record.id,
-                 details={"fields": sorted(data)})
-    db.session.commit()
+    try:  # the version check runs at the first flush, which may come before the commit
+        for name, value in data.items():
+            setattr(record, name, value)
+        timeline.add(review, "record", f"{kind.key}.updated", {
+            "id": str(record.id), "changed": sorted(data)})
+        audit.record(f"{kind.key}.update", object_type=kind.key, object_id=record.id,
+                     details={"fields": sorted(data)})
+        db.session.commit()
+    except StaleDataError:  # lost a race with another edit: theirs stands, ours is refused
+        db.session.rollback()
+        db.session.refresh(record)
+        raise _conflict(record, data) from None
     return record
+
+
+def _conflict(record, data: dict) -> RecordConflict:
+    """What the person needs to redo their edit: the version now, and the current values
+    of the fields they tried to change."""
+    values = {name: getattr(record, name) for name in sorted(data) if hasattr(record, name)}
+    now = "; ".join(f"{name}: {'-' if value is None else value}"
+                    for name, value in values.items())
+    return RecordConflict(_(
+        "Someone changed this record since you opened it. It is now at version "
+        "%(version)s (%(now)s). Reload it, check their change, then make yours again.",
+        version=record.version, now=now or "-"))
 
 
