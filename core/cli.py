@@ -16,6 +16,49 @@ audit_cli = AppGroup("audit", help="The audit chain.")
 dhr.add_command(demo)
 dhr.add_command(tokens)
 dhr.add_command(audit_cli)
+tenant_cli = AppGroup("tenant", help="Export or offboard a partnership (platform team).")
+dhr.add_command(tenant_cli)
+
+
+def _tenant_or_fail(slug: str):
+    from tenants.service import tenant_by_slug
+
+    tenant = tenant_by_slug(slug)
+    if tenant is None:
+        raise click.ClickException(f"no partnership has the slug {slug!r}")
+    return tenant
+
+
+@tenant_cli.command("export")
+@click.argument("slug")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def tenant_export(slug: str, path: str):
+    """Write every row and document of partnership SLUG to the zip file PATH."""
+    from pathlib import Path
+
+    from core.dataops.archive import export
+
+    manifest = export(_tenant_or_fail(slug), Path(path))
+    click.echo(f"{sum(manifest['tables'].values())} rows, {len(manifest['files'])} files, "
+               f"{manifest['audit_events']} audit events written to {path}")
+
+
+@tenant_cli.command("offboard")
+@click.argument("slug")
+@click.option("--confirm", required=True, help="Type the slug again: this cannot be undone.")
+def tenant_offboard(slug: str, confirm: str):
+    """Remove partnership SLUG and everything it owns (export it first)."""
+    from core.dataops.offboard import offboard, residue
+
+    if confirm != slug:
+        raise click.ClickException("--confirm must repeat the slug exactly")
+    tenant = _tenant_or_fail(slug)
+    tenant_id = tenant.id
+    removed = offboard(tenant)
+    left = {k: v for k, v in residue(tenant_id).items() if v}
+    click.echo(f"removed {sum(removed.values())} rows and files; left: {left or 'nothing'}")
+    if left:
+        raise click.ClickException("something was left behind")
 
 
 @demo.command("load")

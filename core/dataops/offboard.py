@@ -1,0 +1,66 @@
+"""Offboarding: a partnership leaves and nothing of it stays behind — no row in any table
+it owned, no membership, token, plugin or branding, no document file, no rate-limit key.
+Take the export first. What stays is one platform audit event saying it happened."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import delete, select
+
+from core.audit import service as audit
+from core.auth.models import ApiToken
+from core.dataops.tables import tenant_tables
+from core.db import db
+from tenants.context import tenant_scope
+from tenants.models import Membership, Tenant, TenantPlugin
+from tenants.sharing import ReviewPartner
+
+
+def offboard(tenant: Tenant) -> dict[str, int]:
+    """Remove the tenant and everything it owns, in one transaction; return the counts."""
+    removed: dict[str, int] = {}
+    tenant_id, slug = tenant.id, tenant.slug
+    with tenant_scope(tenant_id):
+        leads = set(db.session.scalars(select(ReviewPartner.tenant_id).where(
+            ReviewPartner.partner_tenant_id == tenant_id)))
+    removed["shares_as_partner"] = 0
+    for lead in leads:  # its shares in others' joint reviews: rows the leads own
+        with tenant_scope(lead):
+            removed["shares_as_partner"] += db.session.execute(delete(ReviewPartner).where(
+                ReviewPartner.tenant_id == lead,
+                ReviewPartner.partner_tenant_id == tenant_id)).rowcount
+    with tenant_scope(tenant_id):
+        for table in reversed(tenant_tables()):
+            removed[table.name] = db.session.execute(
+                delete(table).where(table.c.tenant_id == tenant_id)).rowcount
+    for model in (Membership, ApiToken, TenantPlugin):
+        removed[model.__tablename__] = db.session.execute(
+            delete(model).where(model.tenant_id == tenant_id)).rowcount
+    removed["tenants"] = db.session.execute(delete(Tenant).where(Tenant.id == tenant_id)
+                                            ).rowcount
+    audit.record("tenant.offboarded", actor=(None, "command line"),
+                 details={"slug": slug, "tenant": str(tenant_id),
+                          "rows": sum(removed.values())})
+    db.session.commit()
+    folder = Path(current_app.config["DHR_BLOB_DIR"]) / str(tenant_id)
+    removed["files"] = sum(1 for p in folder.rglob("*") if p.is_file()) if folder.exists() else 0
+    shutil.rmtree(folder, ignore_errors=True)
+    return removed
+
+
+def residue(tenant_id) -> dict[str, int]:
+    """What is left of a tenant anywhere (all zeros after offboarding)."""
+    left: dict[str, int] = {}
+    with tenant_scope(tenant_id):
+        for table in tenant_tables():
+            left[table.name] = len(db.session.execute(
+                select(table.c.tenant_id).where(table.c.tenant_id == tenant_id)).all())
+    for model in (Membership, ApiToken, TenantPlugin):
+        left[model.__tablename__] = len(db.session.scalars(
+            select(model.id).where(model.tenant_id == tenant_id)).all())
+    left["tenants"] = 0 if db.session.get(Tenant, tenant_id) is None else 1
+    folder = Path(current_app.config["DHR_BLOB_DIR"]) / str(tenant_id)
+    left["files"] = sum(1 for p in folder.rglob("*") if p.is_file()) if folder.exists() else 0
+    return left
