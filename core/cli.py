@@ -18,6 +18,44 @@ dhr.add_command(tokens)
 dhr.add_command(audit_cli)
 tenant_cli = AppGroup("tenant", help="Export or offboard a partnership (platform team).")
 dhr.add_command(tenant_cli)
+retention_cli = AppGroup("retention", help="How long each partnership keeps its records.")
+dhr.add_command(retention_cli)
+
+
+@retention_cli.command("set")
+@click.argument("slug")
+@click.argument("record_class")
+@click.argument("months", type=int)
+def retention_set(slug: str, record_class: str, months: int):
+    """Keep RECORD_CLASS of partnership SLUG for MONTHS (closed_reviews, sent_mail,
+    public_requests)."""
+    from core.dataops import retention
+
+    try:
+        retention.set_rule(_tenant_or_fail(slug), record_class, months)
+    except retention.RuleInvalid as invalid:
+        raise click.ClickException(str(invalid)) from None
+    click.echo(f"{slug}: {record_class} kept for {months} months")
+
+
+@retention_cli.command("apply")
+@click.option("--today", default=None, help="Apply as on this date (YYYY-MM-DD).")
+def retention_apply(today: str | None):
+    """Remove every record past its partnership's retention rule, and record what went."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from core.dataops import retention
+    from core.db import db
+    from tenants.models import Tenant
+
+    on = date.fromisoformat(today) if today else date.today()
+    for tenant in db.session.scalars(select(Tenant).order_by(Tenant.slug)).all():
+        removed = retention.apply(tenant, on)
+        if removed:
+            click.echo(f"{tenant.slug}: " + ", ".join(
+                f"{len(v)} {k}" for k, v in removed.items()))
 
 
 def _tenant_or_fail(slug: str):

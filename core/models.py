@@ -1,6 +1,7 @@
 """Imports every model so the metadata (and Alembic) sees the whole schema."""
 from core.audit.models import AuditChainHead, AuditEvent  # noqa: F401
 from core.auth.models import ApiToken, User  # noqa: F401
+from core.dataops.models import RetentionRule  # noqa: F401
 from core.documents.models import Document, DocumentVersion  # noqa: F401
 from core.names.models import ProtectedName  # noqa: F401
 from core.notifications.models import OutboxMessage  # noqa: F401
