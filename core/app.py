@@ -155,10 +155,12 @@ def _blueprints(app: Flask) -> None:
     from core.records.views import bp as records_bp
     from core.reviews.api import blp as reviews_api
     from core.reviews.views import bp as reviews_bp
+    from core.sar.views import bp as sar_bp
     from core.web.views import bp as web_bp
 
     for bp in (health_bp, web_bp, auth_bp, tokens_bp, reviews_bp, records_bp, documents_bp,
-               admin_bp, policies_bp, joint_bp, public_bp, members_bp, audit_bp, names_bp):
+               admin_bp, policies_bp, joint_bp, public_bp, members_bp, audit_bp, names_bp,
+               sar_bp):
         app.register_blueprint(bp)
     app.config.update(
         API_TITLE="DHR Hub API",

@@ -20,6 +20,7 @@ from core.records.models import (  # noqa: F401
     ScopingReturn,
 )
 from core.reviews.models import Hold, ReferenceCounter, Review, TimelineEvent  # noqa: F401
+from core.sar.models import SubjectAccessRequest  # noqa: F401
 from tenants.models import (  # noqa: F401
     Membership,
     Region,

@@ -165,6 +165,13 @@ def _fill_review(world: World, slug: str, tenant: Tenant, review_id) -> None:
         world.items[(slug, "names")] = names.add(review, {
             "role": "victim", "pseudonym": "Adult A", "real_name": f"Invented {slug} Person",
             "aliases": None, "date_of_birth": None, "address": None}).id
+        from core.sar.models import SubjectAccessRequest
+
+        sar = SubjectAccessRequest(requester="Invented requester", terms="Invented",
+                                   received_on=date(2026, 3, 1), due_on=date(2026, 4, 1))
+        db.session.add(sar)
+        db.session.commit()
+        world.items[(slug, "sar")] = sar.id
 
 
 def sign_in(client, email: str, password: str | None = None, next: str | None = None):

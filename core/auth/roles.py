@@ -22,6 +22,8 @@ PERMISSIONS: dict[str, frozenset[R]] = {
     "names.read": frozenset({R.CSP_CHAIR, R.REVIEW_COORDINATOR}),
     "family.read": frozenset({R.CSP_CHAIR, R.REVIEW_COORDINATOR}),
     "agency_reports.read": frozenset({R.CSP_CHAIR, R.REVIEW_COORDINATOR}),
+    # subject access: searching everything the partnership holds is the chair's to do
+    "sar.manage": frozenset({R.CSP_CHAIR}),
 }
 
 

@@ -49,6 +49,7 @@ OBJECTS = {
     "kind": lambda w, rule: "terms_of_reference",
     "membership_id": lambda w, rule: _alpha_membership(),
     "name_id": lambda w, rule: w.items[("alpha", "names")],
+    "sar_id": lambda w, rule: w.items[("alpha", "sar")],
 }
 
 
@@ -134,6 +135,10 @@ BODIES = {
     "names.names": lambda w: {"data": {"role": "perpetrator", "pseudonym": "Adult B",
                                        "real_name": "Invented Matrix Name"}},
     "names.remove": lambda w: {"data": {}},
+    "sar.requests": lambda w: {"data": {"requester": "Matrix", "terms": "Invented",
+                                        "received_on-day": "1", "received_on-month": "3",
+                                        "received_on-year": "2026"}},
+    "sar.complete": lambda w: {"data": {}},
 }
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
