@@ -56,3 +56,16 @@ def test_production_sends_hsts_and_moves_plain_http_to_https(database, tmp_path,
     secure = client.get("/sign-in", base_url="https://dhr.example")
     assert "max-age=31536000" in secure.headers["Strict-Transport-Security"]
     assert "includeSubDomains" in secure.headers["Strict-Transport-Security"]
+
+
+def test_what_people_type_is_shown_as_text_never_run(client, world):
+    """There is no rich text: every field is plain text, escaped wherever it is shown."""
+    from tests.factories import sign_in
+
+    sign_in(client, "review_coordinator@alpha.test")
+    base = f"/t/alpha/reviews/{world.reviews['alpha'][1].id}"
+    client.post(f"{base}/panel-members", data={
+        "agency": "<script>alert(1)</script>", "name": '<img src=x onerror="alert(2)">'})
+    html = client.get(f"{base}/panel-members").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html

@@ -30,6 +30,7 @@ def test_notification_to_publication_through_the_forms(new_page, lang):
 
     pages = coordinator.checked + chair.checked + public.checked
     assert len(pages) > 40
+    print(f"{lang}: axe checked {len(pages)} page loads, {len(set(pages))} distinct URLs")
     violations = {**coordinator.violations, **chair.violations, **public.violations}
     assert violations == {}, violations
 
