@@ -57,6 +57,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config or {})
     _check_production(app)
     use_profile(app.config["DHR_PASSWORD_HASH"])
+    if app.config.get("DHR_PROXY_HOPS"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["DHR_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     import core.models  # noqa: F401  (the whole schema, for Alembic and the walls)
     import tenants.scoping  # noqa: F401  (installs the isolation listeners)

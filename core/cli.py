@@ -16,6 +16,61 @@ audit_cli = AppGroup("audit", help="The audit chain.")
 dhr.add_command(demo)
 dhr.add_command(tokens)
 dhr.add_command(audit_cli)
+users_cli = AppGroup("users", help="Accounts (platform team).")
+dhr.add_command(users_cli)
+
+
+def _user_or_fail(email: str):
+    from core.auth.service import find_user
+
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"no account uses {email}")
+    return user
+
+
+@users_cli.command("reset-password")
+@click.argument("email")
+def reset_password(email: str):
+    """Give EMAIL a new temporary password (printed once). The second factor stays: the
+    person still needs their authenticator app to sign in."""
+    import secrets
+
+    from core.audit import service as audit
+    from core.auth.passwords import hash_password
+    from core.db import db
+
+    user = _user_or_fail(email)
+    temporary = secrets.token_urlsafe(12)
+    user.password_hash = hash_password(temporary)
+    user.session_epoch = (user.session_epoch or 0) + 1  # every session ends
+    audit.record("auth.password_reset", object_type="user", object_id=user.id,
+                 actor=(None, "command line"))
+    db.session.commit()
+    click.echo(temporary)
+
+
+@users_cli.command("reset-second-factor")
+@click.argument("email")
+def reset_second_factor(email: str):
+    """For someone who lost their authenticator app and recovery codes: their next sign-in
+    (with their password) sets up a new app. Check who is asking before you run this."""
+    from sqlalchemy import delete
+
+    from core.audit import service as audit
+    from core.auth.models import RecoveryCode
+    from core.db import db
+
+    user = _user_or_fail(email)
+    user.totp_secret, user.totp_pending_secret, user.totp_last_step = None, None, 0
+    user.session_epoch = (user.session_epoch or 0) + 1
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    audit.record("auth.second_factor_reset", object_type="user", object_id=user.id,
+                 actor=(None, "command line"))
+    db.session.commit()
+    click.echo(f"{email} will set up a new authenticator app at their next sign-in")
+
+
 tenant_cli = AppGroup("tenant", help="Export or offboard a partnership (platform team).")
 dhr.add_command(tenant_cli)
 retention_cli = AppGroup("retention", help="How long each partnership keeps its records.")

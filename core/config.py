@@ -66,6 +66,11 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
         "DHR_SIGN_IN_LIMIT_ACCOUNT": env.get("DHR_SIGN_IN_LIMIT_ACCOUNT", "5 per 15 minutes"),
         "DHR_SIGN_IN_LIMIT_ADDRESS": env.get("DHR_SIGN_IN_LIMIT_ADDRESS", "30 per 15 minutes"),
         "DHR_TOKEN_DAYS": int(env.get("DHR_TOKEN_DAYS", 90)),
+        # each public request emails the coordinators: a few per address per hour
+        "DHR_PUBLIC_REQUEST_LIMIT": env.get("DHR_PUBLIC_REQUEST_LIMIT", "5 per hour"),
+        # proxies in front of the service (a load balancer: 1), so the client address the
+        # audit and the throttle see is the person's, not the proxy's
+        "DHR_PROXY_HOPS": int(env.get("DHR_PROXY_HOPS", 0)),
         "DHR_MAX_UPLOAD_BYTES": upload,
         # room for the form fields around the largest file; werkzeug answers 413 beyond it
         "MAX_CONTENT_LENGTH": upload + 1024 * 1024,

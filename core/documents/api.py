@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 import uuid
 
-from flask import abort, send_file
+from flask import abort, g, send_file
 from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields
@@ -71,7 +71,7 @@ def list_documents(review_id: uuid.UUID):
     """The review's documents and every version of each."""
     review = review_or_404(review_id)
     audit.read("documents", review.id)
-    return [_out(d, v) for d, v in service.documents_of(review)]
+    return [_out(d, v) for d, v in service.documents_of(review, g.roles)]
 
 
 @blp.route("", methods=["POST"])
@@ -105,7 +105,8 @@ def add_version(files, review_id: uuid.UUID, document_id: uuid.UUID):
 @blp.response(200, description="The file itself.")
 def download(review_id: uuid.UUID, document_id: uuid.UUID, number: int):
     """Download one version (audited)."""
-    version = service.find_version(review_or_404(review_id), document_id, number)
+    version = service.find_version(review_or_404(review_id), document_id, number,
+                                   g.roles)
     if version is None:
         abort(404)
     return send_file(io.BytesIO(service.read(version)), mimetype=version.content_type,

@@ -99,15 +99,28 @@ def _referenced(digest: str) -> bool:
                              .where(DocumentVersion.sha256 == digest)) > 0
 
 
-def documents_of(review: Review) -> list[tuple[Document, list[DocumentVersion]]]:
+# Need to know: agencies' own reports (IMRs) are for the roles that handle agency reports.
+RESTRICTED = {"imr": "agency_reports.read", "chronology": "agency_reports.read"}
+
+
+def readable(kind: str, roles) -> bool:
+    """May someone with ``roles`` open documents of ``kind``? (None: a system caller.)"""
+    from core.auth.roles import allows
+
+    return roles is None or kind not in RESTRICTED or allows(roles, RESTRICTED[kind])
+
+
+def documents_of(review: Review, roles=None) -> list[tuple[Document, list[DocumentVersion]]]:
     """Documents with their versions, newest first: two queries."""
-    docs = list(db.session.scalars(select(Document).where(Document.review_id == review.id)
-                                   .order_by(Document.kind, Document.title)))
+    docs = [d for d in db.session.scalars(select(Document).where(
+        Document.review_id == review.id).order_by(Document.kind, Document.title))
+        if readable(d.kind, roles)]
     versions: dict[uuid.UUID, list[DocumentVersion]] = {d.id: [] for d in docs}
     for version in db.session.scalars(
             select(DocumentVersion).where(DocumentVersion.review_id == review.id)
             .order_by(DocumentVersion.number.desc())):
-        versions[version.document_id].append(version)
+        if version.document_id in versions:
+            versions[version.document_id].append(version)
     return [(d, versions[d.id]) for d in docs]
 
 
@@ -116,9 +129,12 @@ def find_document(review: Review, document_id: uuid.UUID) -> Document | None:
                                                     Document.review_id == review.id))
 
 
-def find_version(review: Review, document_id: uuid.UUID, number: int
+def find_version(review: Review, document_id: uuid.UUID, number: int, roles=None
                  ) -> DocumentVersion | None:
     if not 1 <= number < 2**31:  # no such version, and beyond what the database can hold
+        return None
+    document = find_document(review, document_id)
+    if document is None or not readable(document.kind, roles):
         return None
     return db.session.scalar(select(DocumentVersion).where(
         DocumentVersion.document_id == document_id, DocumentVersion.review_id == review.id,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 import uuid
 
-from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
 from core.audit import service as audit
@@ -22,7 +22,7 @@ tenant_pages(bp)
 
 def _page(review, errors=None, status=200):
     return render_template("documents/list.html", review=review, kinds=KINDS,
-                           documents=service.documents_of(review), errors=errors or {},
+                           documents=service.documents_of(review, g.roles), errors=errors or {},
                            form=request.form if errors else {}), status
 
 
@@ -76,7 +76,8 @@ def new_version(review_id: uuid.UUID, document_id: uuid.UUID):
 @bp.get("/<uuid:document_id>/versions/<int:number>")
 @requires("review.read")
 def download(review_id: uuid.UUID, document_id: uuid.UUID, number: int):
-    version = service.find_version(review_or_404(review_id), document_id, number)
+    version = service.find_version(review_or_404(review_id), document_id, number,
+                                   g.roles)
     if version is None:
         abort(404)
     return send_file(io.BytesIO(service.read(version)), mimetype=version.content_type,

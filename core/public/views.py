@@ -5,9 +5,20 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from flask import Blueprint, abort, g, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 
+from core.auth.limits import limiter
 from core.policies import service as policies
 from core.public import service
 from tenants import context
@@ -73,6 +84,8 @@ def _suffix(content_type: str) -> str:
 
 
 @bp.route("/<reference>/request", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["DHR_PUBLIC_REQUEST_LIMIT"], methods=["POST"],
+               scope="public-request")
 def ask(reference: str):
     item = _item(reference)
     if not item.on_request(date.today()):

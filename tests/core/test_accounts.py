@@ -166,3 +166,25 @@ def test_production_refuses_a_shifted_clock(database, tmp_path, monkeypatch):
         create_app({"DHR_ENV": "production", "SECRET_KEY": "k" * 40,
                     "DHR_SMTP_URL": "smtp://127.0.0.1:1025",
                     "SQLALCHEMY_DATABASE_URI": database.url, "DHR_CLOCK_SHIFT_SECONDS": 30})
+
+
+def test_a_password_reset_never_skips_the_second_factor(app, client, world):
+    sign_in(client, EMAIL)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["dhr", "users", "reset-password", EMAIL])
+    temporary = result.output.strip()
+    assert result.exit_code == 0 and len(temporary) >= 16
+    assert client.get("/").status_code == 302  # the old session ended
+    other = app.test_client()
+    assert _password(other, EMAIL, temporary).headers["Location"] == "/sign-in/code"
+    assert other.get("/").status_code == 302  # a password alone still signs nobody in
+    assert other.post("/sign-in/code", data={"code": current_code(other, EMAIL)}
+                      ).status_code == 302
+
+
+def test_a_lost_app_is_replaced_only_by_setting_up_a_new_one(app, client, world):
+    result = app.test_cli_runner().invoke(args=["dhr", "users", "reset-second-factor", EMAIL])
+    assert result.exit_code == 0
+    assert _user().totp_secret is None
+    assert _password(client).headers["Location"] == "/sign-in/set-up"
+    assert client.get("/").status_code == 302

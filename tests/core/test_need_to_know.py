@@ -41,3 +41,31 @@ def test_the_overview_offers_only_what_the_role_may_open(client, world):
     html = client.get(f"/t/alpha/reviews/{review}").get_data(as_text=True)
     assert "/family-contacts" not in html and "/names" not in html
     assert "/agency-reports" not in html and "/panel-members" in html
+
+
+@pytest.mark.parametrize("role", list(TenantRole), ids=lambda r: r.value)
+def test_agency_reports_uploaded_as_documents_follow_the_same_rule(client, world, role):
+    from core.documents import service as documents
+    from core.reviews.service import find_review
+    from tenants.context import tenant_scope
+
+    with tenant_scope(world.tenants["alpha"].id):
+        review = find_review(world.reviews["alpha"][0].id)
+        version = documents.upload(review, b"Invented IMR text.", "imr.txt",
+                                   kind="imr", title="Invented health IMR")
+    sign_in(client, f"{role.value}@alpha.test")
+    base = f"/t/alpha/reviews/{review.id}/documents"
+    page = client.get(base)
+    download = client.get(f"{base}/{version.document_id}/versions/1")
+    token = {"Authorization": f"Bearer {world.tokens[('alpha', role.value)]}"}
+    listed = client.get(f"/api/v1{base}", headers=token)
+    if role in ALLOWED:
+        assert "Invented health IMR" in page.get_data(as_text=True)
+        assert download.status_code == 200
+        assert any(d["title"] == "Invented health IMR" for d in listed.get_json())
+    elif page.status_code == 200:  # a viewer sees the other documents, not the IMR
+        assert "Invented health IMR" not in page.get_data(as_text=True)
+        assert download.status_code == 404
+        assert not any(d["title"] == "Invented health IMR" for d in listed.get_json())
+    else:
+        assert page.status_code == 403 and download.status_code == 403

@@ -89,3 +89,16 @@ def test_public_pages_offer_exit_this_page_in_both_languages(app, world, client)
     assert "govuk-exit-this-page" in welsh and "Exit this page" not in welsh
     signed_in_page = client.get("/sign-in?lang=en").get_data(as_text=True)
     assert "govuk-exit-this-page" not in signed_in_page
+
+
+def test_requests_from_one_address_are_limited(app, world, client):
+    policies.enable(world.tenants["alpha"], "preston",
+                    {"months_online": 12, "request_contact": "reviews@alpha.example"})
+    reference, _rid = _publish(world, client, date.today() - timedelta(days=400))
+    url = f"/t/alpha/published/{reference}/request"
+    codes = [client.post(url, data={"email": f"reader{n}@example.org"}).status_code
+             for n in range(6)]
+    assert codes == [302] * 5 + [429]
+    with tenant_scope(world.tenants["alpha"].id):
+        assert len(db.session.scalars(select(DocumentRequest)).all()) == 5
+        db.session.commit()
