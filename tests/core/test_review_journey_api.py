@@ -226,7 +226,10 @@ def test_documents_have_versions_limits_and_types(client, world, app):
     assert second.status_code == 201 and second.json["number"] == 2
     listed = api.get(f"/reviews/{rid}/documents").json
     assert [v["number"] for v in listed[0]["versions"]] == [2, 1]
-    download = api.get(f"/reviews/{rid}/documents/{doc}/versions/1", role="viewer")
+    # an agency's chronology is for the roles that handle agency reports, not for viewers
+    assert api.get(f"/reviews/{rid}/documents/{doc}/versions/1", role="viewer"
+                   ).status_code == 404
+    download = api.get(f"/reviews/{rid}/documents/{doc}/versions/1", role="csp_chair")
     assert download.status_code == 200 and download.data == b"plain text chronology v1"
     assert "attachment" in download.headers["Content-Disposition"]
     refused = api.upload(rid, "other", "Script", b"<html><script>alert(1)</script></html>")
