@@ -35,14 +35,25 @@ run: demo
 	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 # SQLite always, browser tests included; PostgreSQL as well when DHR_TEST_DATABASE_URL is
-# set (see .ci/run): the browser tests drive gunicorn on its own SQLite instance, so they
-# run once, in the first pass.
+# set (see .ci/run). The two passes share nothing (each has its own database, ports, Redis
+# prefixes and temporary folders), so they run side by side, one per core; the PostgreSQL
+# pass's output is printed after the SQLite pass's. The browser tests drive gunicorn on its
+# own SQLite instance, so they run once, in the SQLite pass.
 test: install e2e-deps
-	$(BIN)/pytest -q
-	@if [ -n "$$DHR_TEST_DATABASE_URL" ]; then \
-	  echo "== the same suite on PostgreSQL =="; \
-	  DHR_TEST_TARGET=postgresql $(BIN)/pytest -q -m "not e2e"; \
-	fi
+	@pg_log=$$(mktemp); pg_pid=; \
+	if [ -n "$$DHR_TEST_DATABASE_URL" ]; then \
+	  DHR_TEST_TARGET=postgresql $(BIN)/pytest -q -p no:cacheprovider -m "not e2e" \
+	    >"$$pg_log" 2>&1 & pg_pid=$$!; \
+	fi; \
+	echo "== the suite on SQLite =="; \
+	$(BIN)/pytest -q; sqlite_rc=$$?; pg_rc=0; \
+	if [ -n "$$pg_pid" ]; then \
+	  wait $$pg_pid; pg_rc=$$?; \
+	  echo "== the same suite on PostgreSQL =="; cat "$$pg_log"; \
+	fi; \
+	rm -f "$$pg_log"; \
+	echo "SQLite pass exit $$sqlite_rc, PostgreSQL pass exit $$pg_rc"; \
+	test $$sqlite_rc -eq 0 -a $$pg_rc -eq 0
 
 # The browser tests need Debian's Chromium (never a downloaded browser) and axe-core.
 e2e-deps: assets/node_modules/axe-core/axe.min.js
