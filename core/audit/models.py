@@ -2,13 +2,18 @@
 
 The chain is one sequence for the whole platform: every append takes the head row's lock
 (an UPDATE first), so two writers can never chain onto the same predecessor.
+
+Each event's hash covers its predecessor's hash and a digest of its body (``body_hash``), not
+the body itself. When a partnership leaves, its events' bodies are erased (who, what, where
+from) while ``body_hash`` and ``hash`` stay, so the chain still verifies end to end and shows
+exactly which events were erased. Events written before this scheme have no ``body_hash``.
 """
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Integer, String, Uuid
+from sqlalchemy import JSON, Boolean, Integer, String, Uuid, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Model
@@ -30,6 +35,8 @@ class AuditEvent(Model):
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    body_hash: Mapped[str | None] = mapped_column(String(64))
+    erased: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class AuditChainHead(Model):

@@ -29,7 +29,7 @@ class AuditTampering(RuntimeError):
     """An audit event was changed or removed after it was written."""
 
 
-def _canonical(event_: AuditEvent) -> bytes:
+def _canonical(event_: AuditEvent, *, with_prev: bool) -> bytes:
     body = {
         "seq": event_.seq,
         "occurred_at": event_.occurred_at.isoformat(timespec="microseconds"),
@@ -41,13 +41,22 @@ def _canonical(event_: AuditEvent) -> bytes:
         "object_id": event_.object_id,
         "source_ip": event_.source_ip,
         "details": event_.details or {},
-        "prev_hash": event_.prev_hash,
     }
+    if with_prev:  # the first scheme hashed the body and the link together
+        body["prev_hash"] = event_.prev_hash
     return json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
 
 
-def compute_hash(event_: AuditEvent) -> str:
-    return hashlib.sha256(_canonical(event_)).hexdigest()
+def body_hash(event_: AuditEvent) -> str:
+    return hashlib.sha256(_canonical(event_, with_prev=False)).hexdigest()
+
+
+def link_hash(prev_hash: str, body_digest: str) -> str:
+    return hashlib.sha256(f"{prev_hash}:{body_digest}".encode()).hexdigest()
+
+
+def legacy_hash(event_: AuditEvent) -> str:
+    return hashlib.sha256(_canonical(event_, with_prev=True)).hexdigest()
 
 
 def who() -> tuple[uuid.UUID | None, str]:
@@ -96,7 +105,8 @@ def record(
         details=details or {},
         prev_hash=prev,
     )
-    entry.hash = compute_hash(entry)
+    entry.body_hash = body_hash(entry)
+    entry.hash = link_hash(prev, entry.body_hash)
     session.add(entry)
     session.execute(
         update(AuditChainHead).where(AuditChainHead.id == HEAD_ID).values(last_hash=entry.hash)
@@ -125,20 +135,46 @@ class Problem:
 
 
 def verify(batch: int = 1000) -> tuple[int, Problem | None]:
-    """Walk the chain in order; return (events checked, first problem or None)."""
+    """Walk the chain in order; return (events checked, first problem or None).
+
+    An erased event is checked by its link and stored body digest (its body is gone), and
+    must be listed by the offboarding event that erased it: nothing is hidden unaccounted."""
     prev_hash, expected_seq, checked = GENESIS_HASH, 1, 0
+    erased, accounted = set(), set()
     for entry in _events(batch):
         if entry.seq != expected_seq:
             return checked, Problem(expected_seq, "missing: the chain skips from here")
         if entry.prev_hash != prev_hash:
             return checked, Problem(entry.seq, "does not follow the event before it")
-        if compute_hash(entry) != entry.hash:
+        if not _intact(entry):
             return checked, Problem(entry.seq, "was altered after it was written")
+        if entry.erased:
+            erased.add(entry.seq)
+        accounted.update(_erased_by(entry))
         prev_hash, expected_seq, checked = entry.hash, expected_seq + 1, checked + 1
     head = db.session.get(AuditChainHead, HEAD_ID)
     if head is not None and (head.last_seq, head.last_hash) != (checked, prev_hash):
         return checked, Problem(checked + 1, "missing: events after it were removed")
+    if erased - accounted:
+        return checked, Problem(min(erased - accounted),
+                                "was erased without an offboarding that accounts for it")
     return checked, None
+
+
+def _intact(entry: AuditEvent) -> bool:
+    if entry.body_hash is None:  # first scheme: an erased body cannot be rechecked
+        return entry.erased or legacy_hash(entry) == entry.hash
+    if link_hash(entry.prev_hash, entry.body_hash) != entry.hash:
+        return False
+    return entry.erased or body_hash(entry) == entry.body_hash
+
+
+def _erased_by(entry: AuditEvent) -> set[int]:
+    """The seqs an offboarding event says it erased (stored as [first, last] ranges)."""
+    if entry.erased or entry.action != "tenant.offboarded":
+        return set()
+    spans = (entry.details or {}).get("audit_erased", [])
+    return {seq for first, last in spans for seq in range(first, last + 1)}
 
 
 def _events(batch: int) -> Iterator[AuditEvent]:

@@ -1,6 +1,8 @@
 """Offboarding: a partnership leaves and nothing of it stays behind — no row in any table
-it owned, no membership, token, plugin or branding, no document file, no rate-limit key.
-Take the export first. What stays is one platform audit event saying it happened."""
+it owned, no membership, token, plugin or branding, no document file, no rate-limit key,
+and no audit event that names it or says what was done (the bodies are erased; the chain's
+links stay so it still verifies). Take the export first: it holds the audit trail. What
+stays is one platform audit event saying it happened and which events it erased."""
 from __future__ import annotations
 
 import shutil
@@ -10,6 +12,8 @@ from flask import current_app
 from sqlalchemy import delete, select
 
 from core.audit import service as audit
+from core.audit.erasure import erase_tenant_events
+from core.audit.models import AuditEvent
 from core.auth.models import ApiToken
 from core.dataops.tables import tenant_tables
 from core.db import db
@@ -40,9 +44,12 @@ def offboard(tenant: Tenant) -> dict[str, int]:
             delete(model).where(model.tenant_id == tenant_id)).rowcount
     removed["tenants"] = db.session.execute(delete(Tenant).where(Tenant.id == tenant_id)
                                             ).rowcount
+    rows = sum(removed.values())
+    erased = erase_tenant_events(tenant_id)
+    removed["audit_events_erased"] = sum(last - first + 1 for first, last in erased)
     audit.record("tenant.offboarded", actor=(None, "command line"),
-                 details={"slug": slug, "tenant": str(tenant_id),
-                          "rows": sum(removed.values())})
+                 details={"slug": slug, "tenant": str(tenant_id), "rows": rows,
+                          "audit_erased": erased})
     db.session.commit()
     folder = Path(current_app.config["DHR_BLOB_DIR"]) / str(tenant_id)
     removed["files"] = sum(1 for p in folder.rglob("*") if p.is_file()) if folder.exists() else 0
@@ -61,6 +68,8 @@ def residue(tenant_id) -> dict[str, int]:
         left[model.__tablename__] = len(db.session.scalars(
             select(model.id).where(model.tenant_id == tenant_id)).all())
     left["tenants"] = 0 if db.session.get(Tenant, tenant_id) is None else 1
+    left["audit_events"] = len(db.session.scalars(
+        select(AuditEvent.seq).where(AuditEvent.tenant_id == tenant_id)).all())
     folder = Path(current_app.config["DHR_BLOB_DIR"]) / str(tenant_id)
     left["files"] = sum(1 for p in folder.rglob("*") if p.is_file()) if folder.exists() else 0
     return left

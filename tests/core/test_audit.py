@@ -126,3 +126,87 @@ def test_reading_case_records_is_audited(app, world, client):
                                               "agency_reports.read"]
     assert {e.actor for e in reads[-5:]} == {"review_coordinator@alpha.test"}
     assert all(e.object_id == str(rid) for e in reads[-5:])
+
+
+def _bodies(tenant_id):
+    db.session.expire_all()
+    return {e.seq: (e.actor, e.action, e.object_id, e.details, e.hash) for e in
+            db.session.scalars(select(AuditEvent).where(AuditEvent.tenant_id == tenant_id))}
+
+
+def test_offboarding_erases_the_partnerships_events_and_the_chain_still_verifies(app, world):
+    from core.audit.service import verify
+
+    alpha, beta = world.tenants["alpha"], world.tenants["beta"]
+    alpha_before, beta_before = _bodies(alpha.id), _bodies(beta.id)
+    assert len(alpha_before) > 5 and beta_before
+    done = app.test_cli_runner().invoke(args=["dhr", "tenant", "offboard", "alpha",
+                                              "--confirm", "alpha"])
+    assert done.exit_code == 0, done.output
+    assert _bodies(alpha.id) == {} and _bodies(beta.id) == beta_before
+    erased = {e.seq: e for e in db.session.scalars(
+        select(AuditEvent).where(AuditEvent.erased.is_(True)))}
+    assert set(erased) == set(alpha_before)
+    for seq, event in erased.items():  # nothing left that says who did what, or from where
+        assert (event.actor, event.action, event.actor_id, event.object_id, event.source_ip,
+                event.details) == ("erased", "erased", None, None, None, {})
+        assert event.hash == alpha_before[seq][4]  # the links are untouched
+    assert verify() == (len(_actions()), None)
+    text_of_chain = " ".join(str(e.details) + e.actor for e in db.session.scalars(
+        select(AuditEvent)))
+    assert "review_coordinator@alpha.test" not in text_of_chain
+
+
+def test_an_event_erased_by_hand_without_an_offboarding_is_reported(app, world, admin_engine):
+    from core.audit.service import verify
+
+    beta = world.tenants["beta"]
+    seq = min(_bodies(beta.id))
+    with admin_engine.begin() as conn:
+        conn.execute(text("UPDATE audit_events SET actor = 'erased', action = 'erased', "
+                          "tenant_id = NULL, details = '{}', erased = true WHERE seq = :s"),
+                     {"s": seq})
+    db.session.expire_all()
+    checked, problem = verify()
+    assert problem is not None and problem.seq == seq and "without an offboarding" in \
+        problem.reason
+
+
+def test_erasure_refuses_a_partnership_that_still_exists(app, world):
+    """On PostgreSQL the application role reaches erasure only through the owner's function,
+    and the function refuses a living partnership just as the SQLite path does."""
+    from sqlalchemy.exc import DBAPIError
+
+    from core.audit.erasure import TenantStillExists, erase_tenant_events
+
+    alpha = world.tenants["alpha"]
+    before = _bodies(alpha.id)
+    with pytest.raises((TenantStillExists, DBAPIError)):
+        erase_tenant_events(alpha.id)
+    db.session.rollback()
+    assert _bodies(alpha.id) == before
+
+
+def test_events_written_under_the_first_scheme_still_verify(app, world, admin_engine):
+    """Events from before body digests (no body_hash) are checked the old way."""
+    from core.audit.service import legacy_hash, record, verify
+
+    first = db.session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).first()
+    first.body_hash = None
+    old = legacy_hash(first)
+    db.session.rollback()
+    with admin_engine.begin() as conn:
+        # an old event is the chain's only event: rebuild the chain from it
+        conn.execute(text("DELETE FROM audit_events WHERE seq > 1"))
+        conn.execute(text("UPDATE audit_events SET body_hash = NULL, hash = :h WHERE seq = 1"),
+                     {"h": old})
+        conn.execute(text("UPDATE audit_chain_head SET last_seq = 1, last_hash = :h"),
+                     {"h": old})
+    db.session.expire_all()
+    record("test.after_upgrade")
+    db.session.commit()
+    assert verify() == (2, None)
+    with admin_engine.begin() as conn:
+        conn.execute(text("UPDATE audit_events SET actor = 'someone else' WHERE seq = 1"))
+    db.session.expire_all()
+    assert verify()[1].seq == 1

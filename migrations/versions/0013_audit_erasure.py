@@ -1,0 +1,63 @@
+"""Audit events that can be erased when a partnership leaves, with the chain intact.
+
+Each event gains ``body_hash`` (its hash now covers the link and this digest) and
+``erased``. On PostgreSQL a SECURITY DEFINER function owned by the migration role erases one
+departed tenant's events; the application role may execute it but still cannot UPDATE
+audit events itself.
+
+Revision ID: 0013_audit_erasure
+Revises: 0012_subject_access
+Create Date: 2026-11-23 16:05:00
+
+"""
+import sqlalchemy as sa
+from alembic import context, op
+
+from tenants.rls import is_postgresql
+
+revision = '0013_audit_erasure'
+down_revision = '0012_subject_access'
+branch_labels = None
+depends_on = None
+
+FUNCTION = """
+CREATE FUNCTION dhr_erase_tenant_audit(target uuid) RETURNS SETOF integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+BEGIN
+  IF target IS NULL OR EXISTS (SELECT 1 FROM tenants WHERE id = target) THEN
+    RAISE EXCEPTION 'partnership % still exists: offboard it before erasing its audit', target;
+  END IF;
+  RETURN QUERY
+    UPDATE audit_events SET actor_id = NULL, actor = 'erased', tenant_id = NULL,
+      action = 'erased', object_type = NULL, object_id = NULL, source_ip = NULL,
+      details = '{}'::json, erased = true
+    WHERE tenant_id = target
+    RETURNING seq;
+END
+$$
+"""
+
+
+def upgrade():
+    with op.batch_alter_table('audit_events', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('body_hash', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('erased', sa.Boolean(), server_default=sa.false(),
+                                      nullable=False))
+    bind = op.get_bind()
+    if not is_postgresql(bind):
+        return
+    op.execute(sa.text(FUNCTION))
+    op.execute(sa.text("REVOKE ALL ON FUNCTION dhr_erase_tenant_audit(uuid) FROM PUBLIC"))
+    role = context.config.attributes.get("app_role")
+    if role:
+        quoted = bind.dialect.identifier_preparer.quote(role)
+        op.execute(sa.text(
+            f"GRANT EXECUTE ON FUNCTION dhr_erase_tenant_audit(uuid) TO {quoted}"))
+
+
+def downgrade():
+    if is_postgresql(op.get_bind()):
+        op.execute(sa.text("DROP FUNCTION dhr_erase_tenant_audit(uuid)"))
+    with op.batch_alter_table('audit_events', schema=None) as batch_op:
+        batch_op.drop_column('erased')
+        batch_op.drop_column('body_hash')
