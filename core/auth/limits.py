@@ -1,11 +1,13 @@
 """Throttling sign-in (Flask-Limiter): failed attempts are counted per account and per
-address. Redis holds the counts when DHR_REDIS_URL is set, so every instance shares them;
+address. The account key is a keyed fingerprint of what was typed, never the email itself. Redis holds the counts when DHR_REDIS_URL is set, so every instance shares them;
 otherwise each process counts in memory."""
 from __future__ import annotations
 
 from flask import current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+
+from core.auth.fingerprints import fingerprint
 
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
 
@@ -24,7 +26,7 @@ def _failed(response) -> bool:
 
 
 def _account() -> str:
-    return "account:" + (request.form.get("email", "") or "").strip().lower()[:254]
+    return "account:" + fingerprint(request.form.get("email", "") or "")
 
 
 def _pending_account() -> str:

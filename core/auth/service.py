@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from core.audit import service as audit
+from core.auth.fingerprints import fingerprint
 from core.auth.models import ApiToken, User
 from core.auth.passwords import burn_time, hash_password, verify_password
 from core.db import db
@@ -34,11 +35,14 @@ def authenticate(email: str, password: str) -> User | None:
         ok = False
     else:
         ok = verify_password(user.password_hash, password) and user.is_active
+    # What was typed for an unknown account may be a password in the wrong box: keep only
+    # its fingerprint, enough to see repeated attempts at the same name.
     audit.record(
         "auth.sign_in" if ok else "auth.sign_in_failed",
         object_type="user",
         object_id=user.id if user else None,
-        actor=(user.id if user else None, normalise_email(email)[:254]),
+        actor=(user.id, user.email) if user else (None, "unknown account"),
+        details={} if user else {"typed": fingerprint(email)},
     )
     db.session.commit()
     return user if ok else None

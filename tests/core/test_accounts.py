@@ -100,6 +100,26 @@ def test_failed_sign_ins_are_throttled_per_account_with_a_plain_message(client, 
     assert sign_in(client, "review_coordinator@alpha.test").status_code == 302
 
 
+def test_what_was_typed_is_kept_only_as_a_fingerprint(client, world):
+    """The throttle counts one account however its email is typed, and neither the limit
+    store nor the audit trail holds the typed text (it may be a password in the wrong box)."""
+    from core.audit.models import AuditEvent
+    from core.auth.limits import limiter
+
+    typed = "Hunter2-My-Password"
+    client.post("/sign-in", data={"email": typed, "password": "x"})
+    for spelling in ("VIEWER@alpha.test", " viewer@ALPHA.test ", EMAIL, EMAIL, EMAIL):
+        assert _password(client, spelling, "wrong").status_code == 400
+    assert _password(client, EMAIL).status_code == 429  # all five counted as one account
+    keys = " ".join(limiter.storage.storage)
+    assert "account:" in keys and "alpha.test" not in keys and typed.lower() not in keys
+    failed = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "auth.sign_in_failed").order_by(AuditEvent.seq)).all()
+    assert typed.lower() not in str([(e.actor, e.details) for e in failed])
+    assert failed[0].actor == "unknown account" and len(failed[0].details["typed"]) == 32
+    assert {e.actor for e in failed[1:]} == {EMAIL}
+
+
 def test_successful_sign_ins_never_count_towards_the_limit(client, world):
     for _ in range(8):
         assert sign_in(client, EMAIL).status_code == 302
