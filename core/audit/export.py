@@ -1,5 +1,11 @@
-"""A partnership's own audit trail for a date range, as CSV: only events tagged with that
-tenant (platform events and other partnerships' events are never included)."""
+"""A partnership's own audit trail for a date range, as CSV. It holds:
+
+- every event tagged with the partnership;
+- its members' account events (sign-ins, failed codes, sign-outs, resets), which are
+  platform events because an account is not one partnership's;
+- what partner partnerships did to its joint reviews (their events on its reviews).
+
+Nothing else of any other partnership, and no other platform event, is included."""
 from __future__ import annotations
 
 import csv
@@ -7,10 +13,13 @@ import io
 import json
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from core.audit.models import AuditEvent
 from core.db import db
+from core.reviews.models import Review
+from tenants.context import tenant_scope
+from tenants.models import Membership
 
 COLUMNS = ("seq", "occurred_at", "actor", "action", "object_type", "object_id",
            "source_ip", "details", "hash")
@@ -19,9 +28,16 @@ MAX_DAYS = 366
 
 def events(tenant_id, start: date, end: date):
     """The tenant's events from the start of ``start`` to the end of ``end`` (UTC)."""
+    members = select(Membership.user_id).where(Membership.tenant_id == tenant_id)
+    with tenant_scope(tenant_id):
+        reviews = [str(i) for i in db.session.scalars(
+            select(Review.id).where(Review.tenant_id == tenant_id))]
     return db.session.scalars(
         select(AuditEvent).where(
-            AuditEvent.tenant_id == tenant_id,
+            or_(AuditEvent.tenant_id == tenant_id,
+                and_(AuditEvent.tenant_id.is_(None), AuditEvent.action.startswith("auth."),
+                     AuditEvent.actor_id.in_(members)),
+                and_(AuditEvent.object_type == "review", AuditEvent.object_id.in_(reviews))),
             AuditEvent.occurred_at >= datetime.combine(start, time.min),
             AuditEvent.occurred_at < datetime.combine(end + timedelta(days=1), time.min))
         .order_by(AuditEvent.seq)).all()

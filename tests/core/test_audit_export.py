@@ -35,9 +35,12 @@ def test_the_export_holds_this_partnership_only(client, world):
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     rows = _rows(response)
-    tagged = {e.seq for e in db.session.scalars(select(AuditEvent).where(
-        AuditEvent.tenant_id == world.tenants["alpha"].id))}
-    assert rows and {int(r["seq"]) for r in rows} <= tagged
+    alpha_people = {u.id for (slug, _), u in world.users.items() if slug == "alpha"}
+    allowed = {e.seq for e in db.session.scalars(select(AuditEvent)) if
+               e.tenant_id == world.tenants["alpha"].id or
+               (e.tenant_id is None and e.action.startswith("auth.") and
+                e.actor_id in alpha_people)}
+    assert rows and {int(r["seq"]) for r in rows} <= allowed
     assert any(r["action"] == "review.read" and
                r["object_id"] == str(world.reviews["alpha"][0].id) for r in rows)
     text = response.get_data(as_text=True)
@@ -45,6 +48,22 @@ def test_the_export_holds_this_partnership_only(client, world):
     exported = db.session.scalars(select(AuditEvent).where(
         AuditEvent.action == "audit.exported")).one()
     assert exported.tenant_id == world.tenants["alpha"].id
+
+
+def test_members_sign_ins_are_in_the_export_and_no_one_elses(client, world):
+    """Sign-ins are platform events (an account is not one partnership's); each partnership
+    sees its own members' account events."""
+    sign_in(client.application.test_client(), "viewer@beta.test")
+    sign_in(client.application.test_client(), "viewer@alpha.test")
+    client.application.test_client().post("/sign-in", data={
+        "email": "viewer@alpha.test", "password": "wrong"})
+    sign_in(client, "csp_admin@alpha.test")
+    today = date.today()
+    rows = _rows(client.get(f"/t/alpha/audit?{_range(today, today)}"))
+    by_actor = {(r["actor"], r["action"]) for r in rows}
+    assert {("viewer@alpha.test", "auth.sign_in"), ("viewer@alpha.test", "auth.second_factor"),
+            ("viewer@alpha.test", "auth.sign_in_failed")} <= by_actor
+    assert not any("beta.test" in actor or "regional" in actor for actor, _ in by_actor)
 
 
 def test_the_range_is_respected_and_checked(client, world):

@@ -155,3 +155,27 @@ def test_a_partner_keeps_its_own_mail_and_public_page(joint, world, app):
     assert second.exit_code == 0 and "queued 0, sent 0" in second.output
     reference = partner.get(f"/reviews/{rid}").json["reference"]
     assert reference not in partner.client.get("/t/beta/published").get_data(as_text=True)
+
+
+def test_a_partners_reads_of_the_joint_review_are_in_the_leads_audit_export(joint, world):
+    """The lead is answerable for its review: what partners did to it is in its export,
+    while nothing else of the partner's is."""
+    import csv
+    from datetime import date
+
+    from tests.factories import sign_in
+
+    rid, partner = joint["rid"], joint["partner"]
+    assert partner.get(f"/reviews/{rid}").status_code == 200
+    partner.get(f"/reviews/{world.reviews['beta'][0].id}")  # the partner's own review
+    client = partner.client.application.test_client()
+    sign_in(client, "csp_admin@alpha.test")
+    d = date.today()
+    span = "&".join(f"{e}-{p}={v}" for e in ("start", "end") for p, v in
+                    (("day", d.day), ("month", d.month), ("year", d.year)))
+    rows = list(csv.DictReader(client.get(f"/t/alpha/audit?{span}").get_data(
+        as_text=True).splitlines()))
+    partner_rows = [r for r in rows if r["actor"].endswith("@beta.test")]
+    assert any(r["action"] == "review.read" and r["object_id"] == str(rid)
+               for r in partner_rows)
+    assert {r["object_id"] for r in partner_rows} == {str(rid)}
