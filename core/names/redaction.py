@@ -1,7 +1,17 @@
 """The redaction gate: before publication, every document to be published is searched for
-each protected name, alias, date of birth and address, in its text, the PDF text layer,
-the DOCX text (body, tables, headers, footers) and the file's metadata. A file that cannot
-be read counts as a hit: the gate fails closed."""
+each protected name, alias, date of birth and address, wherever a reader of the file could
+find it:
+
+- plain text, line by line;
+- PDF: the text layer of each page, comments and other annotations (with their authors),
+  form fields, bookmarks, attached files, the document details and the XMP metadata;
+- DOCX: body, tables, headers and footers, text boxes, comments, footnotes, endnotes,
+  tracked insertions and deletions, the names of the people who made changes or comments,
+  and the file details (core, extended and custom properties);
+- ODT: content, styles and metadata.
+
+It fails closed: a file that cannot be read counts as a hit, and so does a PDF page that is
+only an image (a scan without a text layer cannot be checked)."""
 from __future__ import annotations
 
 import io
@@ -78,11 +88,52 @@ def _pdf(content: bytes) -> list[tuple[str, str]]:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(content))
-    out = [(_("page %(n)s", n=i), page.extract_text() or "")
-           for i, page in enumerate(reader.pages, 1)]
+    out: list[tuple[str, str]] = []
+    for i, page in enumerate(reader.pages, 1):
+        text = page.extract_text() or ""
+        out.append((_("page %(n)s", n=i), text))
+        if not text.strip() and _has_images(page):
+            out.append((_("page %(n)s", n=i), UNCHECKABLE))
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            out += [(_("comments on page %(n)s", n=i), str(annotation.get(key) or ""))
+                    for key in ("/Contents", "/T", "/Subj")]
     for key, value in (reader.metadata or {}).items():
         out.append((_("file details: %(field)s", field=str(key).lstrip("/")), str(value)))
+    out.append((_("file details: XMP"), _xmp(reader)))
+    out += [(_("form fields"), f"{name} {field.get('/V') or ''}")
+            for name, field in (reader.get_fields() or {}).items()]
+    out += [(_("bookmarks"), title) for title in _outline_titles(reader.outline)]
+    for name, files in reader.attachments.items():
+        out.append((_("attached files"), name))
+        out += [(_("attached file %(name)s", name=name), data.decode("utf-8", "replace"))
+                for data in files]
     return out
+
+
+UNCHECKABLE = "\x00image-only"  # a marker no search term can match: see scan_file
+
+
+def _has_images(page) -> bool:
+    resources = page.get("/Resources") or {}
+    xobjects = resources.get_object().get("/XObject") if resources else None
+    return any(x.get_object().get("/Subtype") == "/Image"
+               for x in (xobjects.get_object().values() if xobjects else []))
+
+
+def _xmp(reader) -> str:
+    metadata = reader.trailer["/Root"].get("/Metadata")
+    if metadata is None:
+        return ""
+    raw = metadata.get_object().get_data().decode("utf-8", errors="replace")
+    return re.sub(r"<[^>]+>", " ", raw)
+
+
+def _outline_titles(items) -> list[str]:
+    titles = []
+    for item in items or []:
+        titles += _outline_titles(item) if isinstance(item, list) else [str(item.title)]
+    return titles
 
 
 def _docx(content: bytes) -> list[tuple[str, str]]:
@@ -99,6 +150,43 @@ def _docx(content: bytes) -> list[tuple[str, str]]:
     for field in ("author", "title", "subject", "keywords", "comments", "last_modified_by",
                   "category"):
         out.append((_("file details: %(field)s", field=field), str(getattr(props, field) or "")))
+    return out + _docx_hidden(content)
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _docx_hidden(content: bytes) -> list[tuple[str, str]]:
+    """What python-docx's paragraphs leave out: read from the package's XML parts."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    out: list[tuple[str, str]] = []
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for name in archive.namelist():
+            if name.endswith(".xml"):
+                out += _docx_part(name, etree.fromstring(archive.read(name), parser))
+    return out
+
+
+def _docx_part(name: str, root) -> list[tuple[str, str]]:
+    def joined(element, tag: str) -> str:
+        return "".join(t.text or "" for t in element.iter(W + tag))
+
+    out = [(_("tracked deletion"), joined(d, "delText")) for d in root.iter(W + "del")]
+    out += [(_("tracked insertion"), joined(i, "t")) for i in root.iter(W + "ins")]
+    out += [(_("text box"), joined(p, "t")) for box in root.iter(W + "txbxContent")
+            for p in box.iter(W + "p")]
+    part = {"word/comments.xml": _("comments"), "word/footnotes.xml": _("footnotes"),
+            "word/endnotes.xml": _("endnotes")}.get(name)
+    if part:
+        out += [(part, joined(p, "t")) for p in root.iter(W + "p")]
+    if name.startswith("docProps/") and name != "docProps/core.xml":
+        out.append((_("file details"), " ; ".join(t.strip() for t in root.itertext())))
+    people = [v for e in root.iter() for k, v in e.attrib.items()
+              if k.rsplit("}", 1)[-1] in ("author", "initials", "providerId", "userId")]
+    if people:
+        out.append((_("names of people who made changes or comments"), " ; ".join(people)))
     return out
 
 
@@ -118,11 +206,16 @@ def scan_file(title: str, number: int, content: bytes, content_type: str,
         pieces = segments(content, content_type)
     except Exception:  # noqa: BLE001 (any parser failure: the file cannot be cleared)
         return [Hit(title, number, _("whole file"), _("could not be read"), "", "")]
-    hits = []
+    hits, seen = [], set()
     for where, text in pieces:
+        if text == UNCHECKABLE:
+            hits.append(Hit(title, number, where, _("an image without text: cannot be checked"),
+                            "", ""))
+            continue
         for term in terms:
             match = _pattern(term.text).search(text or "")
-            if match:
+            if match and (where, term.text) not in seen:
+                seen.add((where, term.text))
                 start, end = max(match.start() - 30, 0), match.end() + 30
                 hits.append(Hit(title, number, where, term.what, term.pseudonym,
                                 " ".join(text[start:end].split())))

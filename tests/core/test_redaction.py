@@ -29,16 +29,22 @@ TERMS = redaction.terms_of([Name(real_name="Seeded Testname", aliases="Seedy T\n
                                  address="12 Invented Road\nNowhere Town")])
 
 
-def pdf(page_text: str, author: str = "Invented Author") -> bytes:
-    """A minimal one-page PDF with a text layer and an Author in its details."""
-    stream = f"BT /F1 12 Tf 72 720 Td ({page_text}) Tj ET".encode()
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+def pdf(page_text: str, author: str = "Invented Author", extra: bytes = b"",
+        field: bytes = b"") -> bytes:
+    """A minimal one-page PDF with a text layer and an Author in its details; ``extra`` is
+    an image drawn on the page as well."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({page_text}) Tj ET".encode() if page_text else b""
+    if extra:
+        stream += b" q 100 0 0 100 72 500 cm /Im1 Do Q"
+    images = b" /XObject << /Im1 7 0 R >>" if extra else b""
+    form = b" /AcroForm << /Fields [8 0 R] >>" if field else b""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R" + form + b" >>",
                b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"/Resources << /Font << /F1 5 0 R >>" + images + b" >> >>",
                b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
                b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-               b"<< /Author (" + author.encode() + b") >>"]
+               b"<< /Author (" + author.encode() + b") >>"] + [extra or b"<< >>"] + ([field] if field else [])
     out, offsets = bytearray(b"%PDF-1.4\n"), []
     for n, body in enumerate(objects, 1):
         offsets.append(len(out))
@@ -126,3 +132,98 @@ def test_publication_waits_for_a_clean_report(client, world):
         documents.upload(review, word("Adult B was charged."), "overview.docx",
                          document=document)
     assert client.post(url, data=data).status_code == 302
+
+
+def _with_parts(content: bytes, parts: dict[str, str]) -> bytes:
+    """The same DOCX package with more XML parts, or parts replaced."""
+    import zipfile
+
+    source, out = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.namelist():
+            if item not in parts:
+                target.writestr(item, source.read(item))
+        for item, xml in parts.items():
+            target.writestr(item, xml)
+    return out.getvalue()
+
+
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def test_docx_comments_tracked_changes_text_boxes_notes_and_custom_details_are_searched():
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    paragraph = document.add_paragraph("Adult A met the panel.")
+    document.add_comment(paragraph.runs, text="Check with Seedy T first", author="Invented",
+                         initials="IN")
+    changed = document.add_paragraph("Adult A ")
+    changed._p.append(parse_xml(  # a tracked deletion of the name, and a tracked insertion
+        f'<w:del {W_NS} w:id="91" w:author="S. Testname"><w:r><w:delText>Seeded '
+        'Testname</w:delText></w:r></w:del>'))
+    changed._p.append(parse_xml(
+        f'<w:ins {W_NS} w:id="92" w:author="Invented"><w:r><w:t>lived at 12 Invented '
+        'Road</w:t></w:r></w:ins>'))
+    boxed = document.add_paragraph()
+    boxed._p.append(parse_xml(
+        f'<w:r {W_NS}><w:pict><w:txbxContent><w:p><w:r><w:t>Born 3 March 1980</w:t></w:r>'
+        '</w:p></w:txbxContent></w:pict></w:r>'))
+    out = io.BytesIO()
+    document.save(out)
+    content = _with_parts(out.getvalue(), {
+        "word/footnotes.xml": f'<w:footnotes {W_NS}><w:footnote w:id="1"><w:p><w:r><w:t>'
+                              'Seeded Test</w:t></w:r><w:r><w:t>name told police'
+                              '</w:t></w:r></w:p></w:footnote></w:footnotes>',
+        "docProps/custom.xml": '<Properties xmlns="http://schemas.openxmlformats.org/'
+                               'officeDocument/2006/custom-properties"><property name="Case">'
+                               '<lpwstr>Nowhere Town</lpwstr></property></Properties>'})
+    hits = _where(redaction.scan_file("Overview", 1, content, filetypes.DOCX, TERMS))
+    assert {("comments", "other name"), ("tracked deletion", "real name"),
+            ("names of people who made changes or comments", "other name"),
+            ("tracked insertion", "address"), ("text box", "date of birth"),
+            ("footnotes", "real name"), ("file details", "address")} <= hits
+    assert not any(where.startswith("paragraph") for where, _ in hits)
+    clean = docx.Document()
+    clean.add_paragraph("Adult A met the panel.")
+    clean.add_comment(clean.paragraphs[0].runs, text="Checked", author="Invented")
+    out = io.BytesIO()
+    clean.save(out)
+    assert redaction.scan_file("Overview", 1, out.getvalue(), filetypes.DOCX, TERMS) == []
+
+
+def test_pdf_comments_xmp_fields_bookmarks_and_attachments_are_searched():
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.annotations import Text
+
+    filled = pdf("Adult A was known to police",
+                 field=b"<< /FT /Tx /T (next_of_kin) /V (Nowhere Town) >>")
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(filled)))
+    writer.add_annotation(0, Text(rect=(50, 550, 200, 650), text="Was this Seedy T?"))
+    writer.add_outline_item(title="Chronology for 12 Invented Road", page_number=0)
+    writer.add_attachment("notes.txt", b"Seeded Testname, notes")
+    writer.xmp_metadata = (  # a creator left in the XMP packet, not in the document details
+        b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
+        b'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator><rdf:Seq><rdf:li>Seeded '
+        b'Testname</rdf:li></rdf:Seq></dc:creator></rdf:Description></rdf:RDF></x:xmpmeta>'
+        b'<?xpacket end="w"?>')
+    out = io.BytesIO()
+    writer.write(out)
+    hits = _where(redaction.scan_file("Overview", 3, out.getvalue(), filetypes.PDF, TERMS))
+    assert {("comments on page 1", "other name"), ("bookmarks", "address"),
+            ("attached file notes.txt", "real name"), ("file details: XMP", "real name"),
+            ("form fields", "address")} <= hits
+    assert not any(where == "page 1" for where, _ in hits)
+
+
+def test_a_pdf_page_that_is_only_an_image_is_not_cleared():
+    """A scan has no text layer: the gate cannot read it, so it does not pass it."""
+    image = b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray " \
+            b"/BitsPerComponent 8 /Length 1 >>\nstream\n\xff\nendstream"
+    scanned = pdf("", extra=image)
+    hits = redaction.scan_file("Overview", 4, scanned, filetypes.PDF, TERMS)
+    assert [(h.where, h.what) for h in hits] == [
+        ("page 1", "an image without text: cannot be checked")]
+    assert redaction.scan_file("Overview", 4, pdf("Adult A.", extra=image), filetypes.PDF,
+                               TERMS) == []
