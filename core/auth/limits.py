@@ -1,6 +1,7 @@
 """Throttling sign-in (Flask-Limiter): failed attempts are counted per account and per
-address. The account key is a keyed fingerprint of what was typed, never the email itself. Redis holds the counts when DHR_REDIS_URL is set, so every instance shares them;
-otherwise each process counts in memory."""
+address. The account key is a keyed fingerprint of what was typed, never the email itself.
+Redis holds the counts when DHR_REDIS_URL is set, so every instance shares them; otherwise
+each process counts in memory."""
 from __future__ import annotations
 
 from flask import current_app, request

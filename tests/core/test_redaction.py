@@ -44,7 +44,8 @@ def pdf(page_text: str, author: str = "Invented Author", extra: bytes = b"",
                b"/Resources << /Font << /F1 5 0 R >>" + images + b" >> >>",
                b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
                b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-               b"<< /Author (" + author.encode() + b") >>"] + [extra or b"<< >>"] + ([field] if field else [])
+               b"<< /Author (" + author.encode() + b") >>", extra or b"<< >>"]
+    objects += [field] if field else []
     out, offsets = bytearray(b"%PDF-1.4\n"), []
     for n, body in enumerate(objects, 1):
         offsets.append(len(out))
