@@ -15,8 +15,9 @@ from core.audit import service as audit
 from core.audit.erasure import erase_tenant_events
 from core.audit.models import AuditEvent
 from core.auth.models import ApiToken
-from core.dataops.tables import tenant_tables
+from core.dataops.tables import delete_partners_rows, tenant_tables
 from core.db import db
+from core.reviews.models import Review
 from tenants.context import tenant_scope
 from tenants.models import Membership, Tenant, TenantPlugin
 from tenants.sharing import ReviewPartner
@@ -36,6 +37,8 @@ def offboard(tenant: Tenant) -> dict[str, int]:
                 ReviewPartner.tenant_id == lead,
                 ReviewPartner.partner_tenant_id == tenant_id)).rowcount
     with tenant_scope(tenant_id):
+        delete_partners_rows(list(db.session.scalars(select(Review.id).where(
+            Review.tenant_id == tenant_id))))
         for table in reversed(tenant_tables()):
             removed[table.name] = db.session.execute(
                 delete(table).where(table.c.tenant_id == tenant_id)).rowcount

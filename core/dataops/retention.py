@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 from core import lifecycle
 from core.audit import service as audit
 from core.dataops.models import RetentionRule
-from core.dataops.tables import by_review, tenant_tables
+from core.dataops.tables import delete_partners_rows, delete_review_rows
 from core.db import db
 from core.documents.models import DocumentVersion
 from core.documents.service import store
@@ -89,9 +89,8 @@ def _closed_reviews(tenant: Tenant, before: datetime) -> list[str]:
         Review.last_step_at < before)).all()
     ids = [r.id for r in reviews]
     if ids:
-        for table in reversed(tenant_tables()):
-            if table.name != "reviews" and by_review(table):
-                db.session.execute(delete(table).where(table.c.review_id.in_(ids)))
+        delete_partners_rows(ids)
+        delete_review_rows(ids, tenant.id)
         db.session.execute(delete(Review).where(Review.id.in_(ids)))
     return [r.reference for r in reviews]
 

@@ -69,3 +69,31 @@ def test_offboarding_leaves_nothing_and_touches_no_one_else(app, world, tmp_path
     event = db.session.scalars(select(AuditEvent).where(
         AuditEvent.action == "tenant.offboarded")).one()
     assert event.details["slug"] == "alpha" and event.tenant_id is None
+
+
+def test_offboarding_a_lead_takes_its_partners_rows_about_its_joint_reviews(app, world):
+    """A partner's own rows about the departing lead's joint review (its reminder mail)
+    cannot outlive the review; the partner's other rows stay."""
+    from core.notifications.models import OutboxMessage
+    from core.notifications.service import enqueue
+    from tenants.models import utcnow
+    from tenants.sharing import ReviewPartner
+
+    alpha, beta = world.tenants["alpha"], world.tenants["beta"]
+    shared, own = world.reviews["alpha"][0].id, world.reviews["beta"][0].id
+    with tenant_scope(alpha.id):
+        db.session.add(ReviewPartner(review_id=shared, partner_tenant_id=beta.id,
+                                     accepted_at=utcnow()))
+        db.session.commit()
+    with tenant_scope(beta.id):
+        for review_id, key in ((shared, "joint"), (own, "own")):
+            enqueue(kind="deadline_overdue", dedupe_key=key, recipient="beta@beta.test",
+                    subject="invented", body="invented", review_id=review_id)
+        db.session.commit()
+    done = app.test_cli_runner().invoke(args=["dhr", "tenant", "offboard", "alpha",
+                                              "--confirm", "alpha"])
+    assert done.exit_code == 0, done.output
+    assert set(offboarding.residue(alpha.id).values()) == {0}
+    with tenant_scope(beta.id):
+        left = {m.review_id for m in db.session.scalars(select(OutboxMessage))}
+    assert left == {own}

@@ -76,3 +76,29 @@ def test_nothing_goes_without_a_rule(app, world):
     with tenant_scope(world.tenants["alpha"].id):
         assert db.session.scalar(select(func.count()).select_from(Review).where(
             Review.stage == "closed")) == 1
+
+
+def test_an_old_closed_joint_review_goes_with_what_its_partners_hold_of_it(app, world):
+    """A partner's own rows about the lead's review (its reminder mail, say) go with the
+    review; the partner's other rows stay."""
+    from core.notifications.service import enqueue
+    from tenants.models import utcnow
+    from tenants.sharing import ReviewPartner
+
+    alpha, beta = world.tenants["alpha"], world.tenants["beta"]
+    joint = _review(world, "alpha", "closed", datetime(2020, 1, 10), b"joint")
+    with tenant_scope(alpha.id):
+        db.session.add(ReviewPartner(review_id=joint.id, partner_tenant_id=beta.id,
+                                     accepted_at=utcnow()))
+        db.session.commit()
+    with tenant_scope(beta.id):
+        for review_id, key in ((joint.id, "joint"), (world.reviews["beta"][0].id, "own")):
+            enqueue(kind="deadline_overdue", dedupe_key=key, recipient="beta@beta.test",
+                    subject="invented", body="invented", review_id=review_id)
+        db.session.commit()
+    runner = app.test_cli_runner()
+    runner.invoke(args=["dhr", "retention", "set", "alpha", "closed_reviews", "60"])
+    result = runner.invoke(args=["dhr", "retention", "apply", "--today", "2026-11-23"])
+    assert result.exit_code == 0, result.output
+    assert _rows_of(alpha.id, joint.id) == 0 and _rows_of(beta.id, joint.id) == 0
+    assert _rows_of(beta.id, world.reviews["beta"][0].id) >= 1
