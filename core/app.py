@@ -103,6 +103,9 @@ def _check_production(app: Flask) -> None:
         raise ConfigError("the clock shift is for tests only")
     if not app.config.get("DHR_SMTP_URL"):
         raise ConfigError("production needs DHR_SMTP_URL: without it reminders go nowhere")
+    if not app.config["DHR_BASE_URL"].startswith("https://"):
+        raise ConfigError("production needs DHR_BASE_URL, the https:// address people use: "
+                          "links in invitation and reset emails start with it")
 
 
 def _templates(app: Flask) -> None:
@@ -141,6 +144,7 @@ def errors_list(errors: dict[str, str]) -> list[dict]:
 
 
 def _blueprints(app: Flask) -> None:
+    from core.accounts.views import bp as accounts_bp
     from core.admin.api import blp as admin_api
     from core.admin.views import bp as admin_bp
     from core.audit.views import bp as audit_bp
@@ -165,7 +169,7 @@ def _blueprints(app: Flask) -> None:
 
     for bp in (health_bp, web_bp, auth_bp, tokens_bp, reviews_bp, records_bp, documents_bp,
                admin_bp, policies_bp, joint_bp, public_bp, members_bp, audit_bp, names_bp,
-               sar_bp):
+               sar_bp, accounts_bp):
         app.register_blueprint(bp)
     app.config.update(
         API_TITLE="DHR Hub API",

@@ -234,9 +234,12 @@ def audit_verify():
 @dhr.command("send-reminders")
 def send_reminders():
     """Queue reminders for what is due soon or overdue, then send the outbox."""
+    from core.accounts import mail
     from core.notifications import sender, transport
 
     report = sender.run(transport.from_config(current_app.config),
                         current_app.config["DHR_MAIL_FROM"])
+    sent, failed = mail.deliver()
     click.echo(f"queued {report.queued}, sent {report.sent}, failed {report.failed} "
                "(failed messages stay in the outbox)")
+    click.echo(f"account mail: sent {sent}, failed {failed}")

@@ -80,4 +80,9 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
         "DHR_DB_APP_ROLE": env.get("DHR_DB_APP_ROLE") or None,
         "DHR_SMTP_URL": env.get("DHR_SMTP_URL") or None,
         "DHR_MAIL_FROM": env.get("DHR_MAIL_FROM", "dhr-hub@localhost"),
+        # links in emails (invitations, password resets) start with this, never with the
+        # Host header of the request that caused them (a forged Host would steal the link)
+        "DHR_BASE_URL": (env.get("DHR_BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
+        "DHR_INVITATION_DAYS": int(env.get("DHR_INVITATION_DAYS", 7)),
+        "DHR_RESET_MINUTES": int(env.get("DHR_RESET_MINUTES", 60)),
     }

@@ -1,4 +1,5 @@
 """Imports every model so the metadata (and Alembic) sees the whole schema."""
+from core.accounts.models import AccountLink, AccountMail  # noqa: F401
 from core.audit.models import AuditChainHead, AuditEvent  # noqa: F401
 from core.auth.models import ApiToken, User  # noqa: F401
 from core.dataops.models import RetentionRule  # noqa: F401

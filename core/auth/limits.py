@@ -58,3 +58,10 @@ def second_factor(view):
                          scope="code-address")(view)
     return limiter.limit(_per_account, key_func=_pending_account, methods=["POST"],
                          deduct_when=_failed, scope="code-account")(view)
+
+
+def reset_request(view):
+    """Limits for asking for a reset link: every request counts (each may send an email)."""
+    view = limiter.limit(_per_address, methods=["POST"], scope="reset-address")(view)
+    return limiter.limit(_per_account, key_func=_account, methods=["POST"],
+                         scope="reset-account")(view)

@@ -48,7 +48,8 @@ def _complete(user: User):
 
 ENDED = {"idle": N_("You were signed out because you did nothing for 30 minutes."),
          "absolute": N_("You were signed out because you had been signed in for 8 hours."),
-         "everywhere": N_("You were signed out because you chose to sign out everywhere.")}
+         "everywhere": N_("You were signed out because you chose to sign out everywhere."),
+         "password_set": N_("Your password is set. Sign in with it now.")}
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])

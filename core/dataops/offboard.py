@@ -11,6 +11,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import delete, select
 
+from core.accounts.models import AccountLink, AccountMail
 from core.audit import service as audit
 from core.audit.erasure import erase_tenant_events
 from core.audit.models import AuditEvent
@@ -21,6 +22,9 @@ from core.reviews.models import Review
 from tenants.context import tenant_scope
 from tenants.models import Membership, Tenant, TenantPlugin
 from tenants.sharing import ReviewPartner
+
+# Platform rows that carry the tenant: memberships, tokens, local policies, invitations.
+PLATFORM_ROWS = (Membership, ApiToken, TenantPlugin, AccountLink, AccountMail)
 
 
 def offboard(tenant: Tenant) -> dict[str, int]:
@@ -42,7 +46,7 @@ def offboard(tenant: Tenant) -> dict[str, int]:
         for table in reversed(tenant_tables()):
             removed[table.name] = db.session.execute(
                 delete(table).where(table.c.tenant_id == tenant_id)).rowcount
-    for model in (Membership, ApiToken, TenantPlugin):
+    for model in PLATFORM_ROWS:
         removed[model.__tablename__] = db.session.execute(
             delete(model).where(model.tenant_id == tenant_id)).rowcount
     removed["tenants"] = db.session.execute(delete(Tenant).where(Tenant.id == tenant_id)
@@ -67,7 +71,7 @@ def residue(tenant_id) -> dict[str, int]:
         for table in tenant_tables():
             left[table.name] = len(db.session.execute(
                 select(table.c.tenant_id).where(table.c.tenant_id == tenant_id)).all())
-    for model in (Membership, ApiToken, TenantPlugin):
+    for model in PLATFORM_ROWS:
         left[model.__tablename__] = len(db.session.scalars(
             select(model.id).where(model.tenant_id == tenant_id)).all())
     left["tenants"] = 0 if db.session.get(Tenant, tenant_id) is None else 1

@@ -7,6 +7,7 @@ import uuid
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from core.accounts import service as accounts
 from core.audit import service as audit
 from core.auth.models import User
 from core.db import db
@@ -31,16 +32,19 @@ def members(tenant: Tenant) -> list[dict]:
     return list(grouped.values())
 
 
-def add_role(tenant: Tenant, email: str, role: str) -> Membership:
+def add_role(tenant: Tenant, email: str, role: str) -> tuple[Membership, bool]:
+    """Give the role; someone with no account yet is invited (an account with no password
+    and an emailed link). Returns the membership and whether an invitation went."""
     if role not in set(TenantRole):
         raise MemberProblem(422, "role", _("Choose a role."))
     email = email.strip().lower()
-    user = db.session.scalar(select(User).where(func.lower(User.email) == email)) \
-        if email else None
-    if user is None:
+    if not accounts.EMAIL.match(email) or len(email) > 254:
         raise MemberProblem(422, "email", _(
-            "No account uses that email address. Ask the platform team to create the "
-            "account first, then add the role here."))
+            "Enter an email address in the correct format, like name@example.org"))
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    invited = user is None
+    if invited:
+        user = accounts.invite(tenant, email)
     exists = db.session.scalar(select(Membership).where(
         Membership.user_id == user.id, Membership.tenant_id == tenant.id,
         Membership.role == role))
@@ -52,7 +56,7 @@ def add_role(tenant: Tenant, email: str, role: str) -> Membership:
     audit.record("member.role_added", object_type="user", object_id=user.id,
                  tenant_id=tenant.id, details={"role": role})
     db.session.commit()
-    return membership
+    return membership, invited
 
 
 def remove_role(tenant: Tenant, membership_id: uuid.UUID) -> bool:

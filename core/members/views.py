@@ -3,8 +3,20 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
 
+from core.accounts import mail
 from core.auth.guards import requires, tenant_pages
 from core.labels import role_label
 from core.members import service
@@ -30,10 +42,15 @@ def members():
 @requires("member.manage")
 def add():
     try:
-        service.add_role(g.tenant, request.form.get("email", "")[:254],
-                         request.form.get("role", ""))
+        _membership, invited = service.add_role(g.tenant, request.form.get("email", "")[:300],
+                                                request.form.get("role", ""))
     except service.MemberProblem as problem:
         return _page({problem.field: problem.message}, request.form, problem.status)
+    if invited:
+        mail.deliver()  # now if the mail server answers; `send-reminders` retries if not
+        flash(_("We have emailed an invitation to %(email)s. The link works for %(days)s "
+                "days.", email=request.form["email"].strip().lower(),
+                days=current_app.config["DHR_INVITATION_DAYS"]))
     return redirect(url_for("members.members"))
 
 

@@ -101,7 +101,8 @@ def _field(f: dict, options) -> Field:
         return StringField(label, widget=GovTextInput(), render_kw={
             "autocomplete": "one-time-code", "spellcheck": "false", "inputmode": "text"})
     if f["widget"] == "email":
-        return StringField(label, widget=GovTextInput(), render_kw={
+        return StringField(label, widget=GovTextInput(), description=f.get("hint", ""),
+                           render_kw={
             "type": "email", "autocomplete": "email", "spellcheck": "false"})
     return StringField(label, widget=GovTextInput())
 

@@ -1,0 +1,1 @@
+"""Invitations and password resets by email: single-use links, kept only as hashes."""
