@@ -17,6 +17,7 @@ PERMISSIONS: dict[str, frozenset[R]] = {
     "token.manage_own": frozenset(R),
     "member.manage": frozenset({R.CSP_ADMIN}),
     "audit.export": frozenset({R.CSP_ADMIN}),
+    "branding.manage": frozenset({R.CSP_ADMIN}),
     # need to know: real names, family contacts and agency reports are for the roles that
     # run the review, not for viewers
     "names.read": frozenset({R.CSP_CHAIR, R.REVIEW_COORDINATOR}),

@@ -1,4 +1,5 @@
-"""The members page: a CSP admin gives and takes away roles in their own partnership."""
+"""The CSP admin's pages: members and roles, and the partnership's header colour and logo
+(which its regional admin may also set)."""
 from __future__ import annotations
 
 import uuid
@@ -20,6 +21,7 @@ from core.accounts import mail
 from core.auth.guards import requires, tenant_pages
 from core.labels import role_label
 from core.members import service
+from tenants.branding import LOGO_MAX_BYTES, PALETTE, BrandingInvalid, set_branding
 from tenants.roles import TenantRole
 
 bp = Blueprint("members", __name__, url_prefix="/t/<slug>", template_folder="templates")
@@ -63,3 +65,20 @@ def remove(membership_id: uuid.UUID):
     except service.MemberProblem as problem:
         return _page({problem.field: problem.message}, status=problem.status)
     return redirect(url_for("members.members"))
+
+
+@bp.route("/branding", methods=["GET", "POST"])
+@requires("branding.manage")
+def branding():
+    errors = {}
+    if request.method == "POST":
+        upload = request.files.get("logo")
+        try:
+            set_branding(g.tenant, request.form.get("colour", ""),
+                         upload.read(LOGO_MAX_BYTES + 1) if upload and upload.filename else None,
+                         remove_logo=request.form.get("remove_logo") == "y")
+            return redirect(url_for("members.branding", saved=1))
+        except BrandingInvalid as invalid:
+            errors = invalid.errors
+    return render_template("admin/branding.html", tenant=g.tenant, palette=PALETTE,
+                           errors=errors, form=request.form), 400 if errors else 200

@@ -84,6 +84,26 @@ def test_a_regional_admin_sets_colour_and_logo(client, world):
     assert client.get("/t/alpha/published/logo").status_code == 404
 
 
+def test_a_csp_admin_sets_their_own_partnerships_colour_and_logo(client, world):
+    sign_in(client, "csp_admin@alpha.test")
+    assert "Header colour and logo" in client.get("/t/alpha/members").get_data(as_text=True)
+    saved = client.post("/t/alpha/branding", data={
+        "colour": "teal", "logo": (__import__("io").BytesIO(PNG), "logo.png")},
+        content_type="multipart/form-data")
+    assert saved.status_code == 302 and saved.headers["Location"].endswith("saved=1")
+    db.session.expire_all()
+    assert (world.tenants["alpha"].brand_colour, world.tenants["alpha"].logo_version) == (
+        "teal", 1)
+    assert "dhr-brand--teal" in client.get("/t/alpha/branding").get_data(as_text=True)
+    bad = client.post("/t/alpha/branding", data={"colour": "neon"})
+    assert bad.status_code == 400 and "Choose a colour" in bad.get_data(as_text=True)
+    coordinator = client.application.test_client()
+    sign_in(coordinator, "review_coordinator@alpha.test")
+    assert coordinator.post("/t/alpha/branding", data={"colour": "red"}).status_code == 403
+    db.session.expire_all()
+    assert world.tenants["alpha"].brand_colour == "teal"
+
+
 def test_bad_branding_changes_nothing(client, world):
     sign_in(client, "regional@north.test")
     bad = client.post("/admin/tenants/alpha/branding", data={

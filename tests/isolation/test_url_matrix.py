@@ -135,6 +135,7 @@ BODIES = {
     "members.add": lambda w: {"data": {"email": "viewer@beta.test", "role": "csp_chair"}},
     "members.remove": lambda w: {"data": {}},
     "admin.branding": lambda w: {"data": {"colour": "purple"}},
+    "members.branding": lambda w: {"data": {"colour": "purple"}},
     "names.names": lambda w: {"data": {"role": "perpetrator", "pseudonym": "Adult B",
                                        "real_name": "Invented Matrix Name"}},
     "names.remove": lambda w: {"data": {}},
