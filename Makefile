@@ -12,7 +12,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export FLASK_APP := wsgi
 
-.PHONY: run test install migrate demo translations docs assets clean e2e-deps screenshots
+.PHONY: run test install migrate demo translations docs assets clean e2e-deps test-deps screenshots
 
 install: $(STAMP) $(MO)
 
@@ -39,7 +39,7 @@ run: demo
 # prefixes and temporary folders), so they run side by side, one per core; the PostgreSQL
 # pass's output is printed after the SQLite pass's. The browser tests drive gunicorn on its
 # own SQLite instance, so they run once, in the SQLite pass.
-test: install e2e-deps
+test: install test-deps
 	@pg_log=$$(mktemp); pg_pid=; \
 	if [ -n "$$DHR_TEST_DATABASE_URL" ]; then \
 	  DHR_TEST_TARGET=postgresql $(BIN)/pytest -q -p no:cacheprovider -m "not e2e" \
@@ -54,6 +54,14 @@ test: install e2e-deps
 	rm -f "$$pg_log"; \
 	echo "SQLite pass exit $$sqlite_rc, PostgreSQL pass exit $$pg_rc"; \
 	test $$sqlite_rc -eq 0 -a $$pg_rc -eq 0
+
+# What the suite drives besides Python: the browser (below) and Debian's ClamAV daemon, which
+# the upload-scanning tests start on a signature file of their own (nothing is downloaded).
+test-deps: e2e-deps
+	@test -x /usr/sbin/clamd || { \
+	  echo "Installing Debian's clamav-daemon for the upload-scanning tests"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+	    clamav-daemon >/dev/null; }
 
 # The browser tests need Debian's Chromium (never a downloaded browser) and axe-core.
 e2e-deps: assets/node_modules/axe-core/axe.min.js

@@ -103,6 +103,9 @@ def _check_production(app: Flask) -> None:
         raise ConfigError("the clock shift is for tests only")
     if not app.config.get("DHR_SMTP_URL"):
         raise ConfigError("production needs DHR_SMTP_URL: without it reminders go nowhere")
+    if not app.config.get("DHR_CLAMD_URL") and app.config.get("DHR_UPLOAD_SCAN") != "off":
+        raise ConfigError("production needs DHR_CLAMD_URL, a ClamAV daemon to scan uploads "
+                          "(or DHR_UPLOAD_SCAN=off to run without one, knowingly)")
     if not app.config["DHR_BASE_URL"].startswith("https://"):
         raise ConfigError("production needs DHR_BASE_URL, the https:// address people use: "
                           "links in invitation and reset emails start with it")

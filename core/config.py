@@ -83,6 +83,9 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
         # links in emails (invitations, password resets) start with this, never with the
         # Host header of the request that caused them (a forged Host would steal the link)
         "DHR_BASE_URL": (env.get("DHR_BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
+        # a ClamAV daemon that scans every upload (unix:///path or tcp://host:port)
+        "DHR_CLAMD_URL": env.get("DHR_CLAMD_URL") or None,
+        "DHR_UPLOAD_SCAN": env.get("DHR_UPLOAD_SCAN", "on"),
         "DHR_INVITATION_DAYS": int(env.get("DHR_INVITATION_DAYS", 7)),
         "DHR_RESET_MINUTES": int(env.get("DHR_RESET_MINUTES", 60)),
     }

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from core.audit import service as audit
 from core.audit.service import who
 from core.db import db
-from core.documents import filetypes
+from core.documents import filetypes, scanning
 from core.documents.blobs import BlobStore
 from core.documents.models import KINDS, Document, DocumentVersion
 from core.reviews import timeline
@@ -46,7 +46,29 @@ def _check(content: bytes, filename: str) -> str:
             "or plain text."))
     if not filename or len(filename) > 200:
         raise DocumentRefused(422, "file", _("The file name must be 1 to 200 characters."))
+    _scan(content)
     return kind
+
+
+def _scan(content: bytes) -> None:
+    """Refuse malware (and refuse to store anything unscanned while the scanner is down)."""
+    url = current_app.config.get("DHR_CLAMD_URL")
+    if not url:
+        return
+    try:
+        found = scanning.scan(url, content)
+    except scanning.ScannerUnavailable as error:
+        current_app.logger.error("malware scanner unavailable: %s", error)
+        raise DocumentRefused(503, "file", _(
+            "The virus check is not working at the moment, so the file has not been stored. "
+            "Try again in a few minutes.")) from error
+    if found:
+        audit.record("document.malware_refused", details={"found": found[:100],
+                                                           "size": len(content)})
+        db.session.commit()
+        raise DocumentRefused(422, "file", _(
+            "The virus check found malware in this file (%(found)s), so it has not been "
+            "stored. Tell your IT team, and upload a clean copy.", found=found[:100]))
 
 
 def _validate_new(kind: str, title: str) -> None:
