@@ -78,9 +78,25 @@ def test_large_upload_shows_progress_and_lands(new_page):
     page.fill("#title", "Large invented file")
     page.set_input_files("#file", files=[{"name": "large.txt", "mimeType": "text/plain",
                                           "buffer": b"Invented line of text.\n" * 400_000}])
+    # Slow the upload (Chromium's network emulation, about 3 seconds for 9 MB) so that the
+    # bar can be watched moving; the page then shows the document.
+    network = page.context.new_cdp_session(page)
+    network.send("Network.enable")
+    network.send("Network.emulateNetworkConditions", {
+        "offline": False, "latency": 0, "downloadThroughput": -1,
+        "uploadThroughput": 3 * 1024 * 1024})
     with page.expect_request(lambda r: r.method == "POST" and r.resource_type == "xhr"), \
-            page.expect_navigation():
+            page.expect_navigation(timeout=60_000):
         page.locator("main form[data-dhr-upload] button[type=submit]").click()
+        midway = page.wait_for_function(
+            """() => {
+                 const box = document.querySelector('.dhr-upload-progress')
+                 const bar = box && box.querySelector('progress')
+                 const words = box && box.querySelector('.dhr-upload-progress__text')
+                 return box && !box.hidden && bar.value > 0 && bar.value < 100 &&
+                   /^Uploaded: [0-9]+ per cent$/.test(words.textContent) && words.textContent
+               }""", timeout=30_000).json_value()
+    assert 0 < int(midway.split()[1]) < 100
     assert "Large invented file" in page.locator("main").inner_text()
     with page.expect_download() as download:
         page.locator("main a[href*='/versions/1']").last.click()
