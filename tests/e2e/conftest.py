@@ -16,8 +16,13 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def base_url(tmp_path_factory):
-    with served(tmp_path_factory.mktemp("e2e-instance")) as url:
+def instance_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("e2e-instance")
+
+
+@pytest.fixture(scope="session")
+def base_url(instance_dir):
+    with served(instance_dir) as url:
         yield url
 
 
