@@ -11,6 +11,10 @@ MO := $(PO:.po=.mo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export FLASK_APP := wsgi
+# gunicorn's access log without query strings (%(U)s is the path alone): links in emails
+# carry their single-use token in the query string.
+ACCESS_LOG := '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s'
+
 
 .PHONY: run test install migrate demo translations docs assets clean e2e-deps test-deps screenshots
 
@@ -32,7 +36,8 @@ demo: migrate
 	$(BIN)/flask dhr demo load
 
 run: demo
-	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - \
+	  --access-logformat $(ACCESS_LOG) wsgi:app
 
 # SQLite always, browser tests included; PostgreSQL as well when DHR_TEST_DATABASE_URL is
 # set (see .ci/run). The two passes share nothing (each has its own database, ports, Redis

@@ -38,7 +38,7 @@ def _digest(token: str) -> str:
 
 
 def _link_url(token: str) -> str:
-    return f"{current_app.config['DHR_BASE_URL']}/account/link/{token}"
+    return f"{current_app.config['DHR_BASE_URL']}/account/link?token={token}"
 
 
 def _new_link(user: User, purpose: str, lifetime: timedelta,

@@ -5,7 +5,8 @@ find it:
 - plain text, line by line;
 - PDF: the text layer of each page, comments and other annotations (with their authors),
   form fields, bookmarks, attached files, the document details and the XMP metadata;
-- DOCX: body, tables, headers and footers, text boxes, comments, footnotes, endnotes,
+- DOCX: body, tables, every header and footer (first-page and even-page ones too), text
+  boxes, content controls, comments, footnotes, endnotes,
   tracked insertions and deletions, the names of the people who made changes or comments,
   and the file details (core, extended and custom properties);
 - ODT: content, styles and metadata.
@@ -177,8 +178,11 @@ def _docx_part(name: str, root) -> list[tuple[str, str]]:
     out += [(_("tracked insertion"), joined(i, "t")) for i in root.iter(W + "ins")]
     out += [(_("text box"), joined(p, "t")) for box in root.iter(W + "txbxContent")
             for p in box.iter(W + "p")]
+    out += [(_("content control"), joined(sdt, "t")) for sdt in root.iter(W + "sdt")]
     part = {"word/comments.xml": _("comments"), "word/footnotes.xml": _("footnotes"),
             "word/endnotes.xml": _("endnotes")}.get(name)
+    if re.fullmatch(r"word/(header|footer)\d*\.xml", name):  # first-page and even-page too
+        part = _("header") if "/header" in name else _("footer")
     if part:
         out += [(part, joined(p, "t")) for p in root.iter(W + "p")]
     if name.startswith("docProps/") and name != "docProps/core.xml":

@@ -170,9 +170,14 @@ def test_docx_comments_tracked_changes_text_boxes_notes_and_custom_details_are_s
     boxed._p.append(parse_xml(
         f'<w:r {W_NS}><w:pict><w:txbxContent><w:p><w:r><w:t>Born 3 March 1980</w:t></w:r>'
         '</w:p></w:txbxContent></w:pict></w:r>'))
+    controlled = document.add_paragraph()
+    controlled._p.append(parse_xml(  # a content control (a form field of Word's)
+        f'<w:sdt {W_NS}><w:sdtContent><w:r><w:t>Seedy T</w:t></w:r></w:sdtContent></w:sdt>'))
     out = io.BytesIO()
     document.save(out)
     content = _with_parts(out.getvalue(), {
+        "word/header7.xml": f'<w:hdr {W_NS}><w:p><w:r><w:t>First page: Seeded Testname'
+                            '</w:t></w:r></w:p></w:hdr>',
         "word/footnotes.xml": f'<w:footnotes {W_NS}><w:footnote w:id="1"><w:p><w:r><w:t>'
                               'Seeded Test</w:t></w:r><w:r><w:t>name told police'
                               '</w:t></w:r></w:p></w:footnote></w:footnotes>',
@@ -183,7 +188,8 @@ def test_docx_comments_tracked_changes_text_boxes_notes_and_custom_details_are_s
     assert {("comments", "other name"), ("tracked deletion", "real name"),
             ("names of people who made changes or comments", "other name"),
             ("tracked insertion", "address"), ("text box", "date of birth"),
-            ("footnotes", "real name"), ("file details", "address")} <= hits
+            ("footnotes", "real name"), ("file details", "address"),
+            ("content control", "other name"), ("header", "real name")} <= hits
     assert not any(where.startswith("paragraph") for where, _ in hits)
     clean = docx.Document()
     clean.add_paragraph("Adult A met the panel.")
