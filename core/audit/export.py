@@ -26,21 +26,28 @@ COLUMNS = ("seq", "occurred_at", "actor", "action", "object_type", "object_id",
 MAX_DAYS = 366
 
 
-def events(tenant_id, start: date, end: date):
-    """The tenant's events from the start of ``start`` to the end of ``end`` (UTC)."""
+def _belongs_to(tenant_id):
+    """The events that belong in the tenant's trail (see the module's docstring)."""
     members = select(Membership.user_id).where(Membership.tenant_id == tenant_id)
     with tenant_scope(tenant_id):
         reviews = [str(i) for i in db.session.scalars(
             select(Review.id).where(Review.tenant_id == tenant_id))]
-    return db.session.scalars(
-        select(AuditEvent).where(
-            or_(AuditEvent.tenant_id == tenant_id,
-                and_(AuditEvent.tenant_id.is_(None), AuditEvent.action.startswith("auth."),
-                     AuditEvent.actor_id.in_(members)),
-                and_(AuditEvent.object_type == "review", AuditEvent.object_id.in_(reviews))),
-            AuditEvent.occurred_at >= datetime.combine(start, time.min),
+    return or_(AuditEvent.tenant_id == tenant_id,
+               and_(AuditEvent.tenant_id.is_(None), AuditEvent.action.startswith("auth."),
+                    AuditEvent.actor_id.in_(members)),
+               and_(AuditEvent.object_type == "review", AuditEvent.object_id.in_(reviews)))
+
+
+def events(tenant_id, start: date | None = None, end: date | None = None):
+    """The tenant's events from the start of ``start`` to the end of ``end`` (UTC); all of
+    them without bounds (the tenant export)."""
+    query = select(AuditEvent).where(_belongs_to(tenant_id))
+    if start is not None:
+        query = query.where(AuditEvent.occurred_at >= datetime.combine(start, time.min))
+    if end is not None:
+        query = query.where(
             AuditEvent.occurred_at < datetime.combine(end + timedelta(days=1), time.min))
-        .order_by(AuditEvent.seq)).all()
+    return db.session.scalars(query.order_by(AuditEvent.seq)).all()
 
 
 def _cell(value) -> str:

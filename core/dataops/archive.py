@@ -18,9 +18,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from core.audit import export as audit_export
 from core.audit import service as audit
 from core.audit.export import to_csv
-from core.audit.models import AuditEvent
 from core.auth.models import User
 from core.dataops.tables import tenant_tables
 from core.db import db
@@ -66,8 +66,7 @@ def export(tenant: Tenant, path: Path) -> dict:
         plugins = db.session.execute(select(TenantPlugin.name, TenantPlugin.settings).where(
             TenantPlugin.tenant_id == tenant.id)).all()
         archive.writestr("tables/tenant_plugins.jsonl", _jsonl(plugins))
-        trail = db.session.scalars(select(AuditEvent).where(
-            AuditEvent.tenant_id == tenant.id).order_by(AuditEvent.seq)).all()
+        trail = audit_export.events(tenant.id)
         archive.writestr("audit.csv", to_csv(trail))
         manifest["audit_events"] = len(trail)
         archive.writestr("tables/tenant.json", json.dumps(

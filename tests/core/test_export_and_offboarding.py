@@ -22,8 +22,12 @@ def _counts(tenant_id) -> dict[str, int]:
             t.c.tenant_id == tenant_id)) for t in tenant_tables()}
 
 
-def test_export_holds_every_row_and_file(app, world, tmp_path):
+def test_export_holds_every_row_and_file(app, world, tmp_path, client):
+    from tests.factories import sign_in
+
     alpha = world.tenants["alpha"]
+    sign_in(client, "review_coordinator@alpha.test")
+    client.get(f"/t/alpha/reviews/{world.reviews['alpha'][0].id}")
     path = tmp_path / "alpha.zip"
     result = app.test_cli_runner().invoke(args=["dhr", "tenant", "export", "alpha", str(path)])
     assert result.exit_code == 0, result.output
@@ -43,6 +47,9 @@ def test_export_holds_every_row_and_file(app, world, tmp_path):
         assert "beta.test" not in text and str(world.tenants["beta"].id) not in text
         assert "review_coordinator@alpha.test" in archive.read(
             "tables/memberships.jsonl").decode()
+        # the audit trail as the export page gives it: members' sign-ins included
+        trail = archive.read("audit.csv").decode()
+        assert "auth.sign_in" in trail and "review.read" in trail
 
 
 def test_offboarding_leaves_nothing_and_touches_no_one_else(app, world, tmp_path):
