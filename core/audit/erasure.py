@@ -1,8 +1,9 @@
 """Erasing a departed partnership's audit events without breaking the chain.
 
-The application role may not update audit events. On PostgreSQL the only way to erase one is
-the function ``dhr_erase_tenant_audit`` (migration 0013), which the owner role runs for it:
-it refuses while the partnership still exists and erases only that partnership's events.
+The application role may not update audit events. On PostgreSQL the only ways to erase one
+are the functions ``dhr_erase_tenant_audit`` (migration 0013) and ``dhr_erase_user_audit``
+(0015), which run as the owner role: each refuses while the partnership (or the account)
+still exists and erases only the events that are its.
 The bodies go (who, what, from where); each event's seq, body digest and hash stay, so the
 chain still verifies and shows where erased events sit.
 """
@@ -25,10 +26,18 @@ class TenantStillExists(RuntimeError):
     """Audit events are erased only once the partnership itself has been removed."""
 
 
-def erase_tenant_events(tenant_id: uuid.UUID) -> list[list[int]]:
-    """Erase the tenant's events in the caller's transaction; return the seqs as ranges."""
-    # Hold the chain's head so no event for this tenant can be appended until we commit.
+class AccountStillExists(RuntimeError):
+    """An account's platform events are erased only once the account has been deleted."""
+
+
+def hold_chain() -> None:
+    """Lock the chain's head until commit, so no event can be appended meanwhile."""
     db.session.execute(update(AuditChainHead).values(last_seq=AuditChainHead.last_seq))
+
+
+def erase_tenant_events(tenant_id: uuid.UUID) -> list[int]:
+    """Erase the tenant's events in the caller's transaction; return their seqs."""
+    hold_chain()
     if is_postgresql(db.session.get_bind()):
         seqs = db.session.scalars(text("SELECT dhr_erase_tenant_audit(CAST(:t AS uuid))"),
                                   {"t": str(tenant_id)}).all()
@@ -39,7 +48,26 @@ def erase_tenant_events(tenant_id: uuid.UUID) -> list[list[int]]:
             AuditEvent.tenant_id == tenant_id)).all()
         db.session.execute(update(AuditEvent).where(AuditEvent.tenant_id == tenant_id)
                            .values(**ERASED).execution_options(synchronize_session=False))
-    return spans(sorted(seqs))
+    return list(seqs)
+
+
+def erase_user_events(user_id: uuid.UUID) -> list[int]:
+    """Erase the platform events of a deleted account (its sign-ins, resets): those with no
+    tenant that it did or that were about it. Returns the seqs."""
+    if is_postgresql(db.session.get_bind()):
+        return list(db.session.scalars(text("SELECT dhr_erase_user_audit(CAST(:u AS uuid))"),
+                                       {"u": str(user_id)}))
+    from core.auth.models import User
+
+    if db.session.get(User, user_id) is not None:
+        raise AccountStillExists(str(user_id))
+    about = AuditEvent.tenant_id.is_(None) & (
+        (AuditEvent.actor_id == user_id) |
+        ((AuditEvent.object_type == "user") & (AuditEvent.object_id == str(user_id))))
+    seqs = list(db.session.scalars(select(AuditEvent.seq).where(about)))
+    db.session.execute(update(AuditEvent).where(about).values(**ERASED)
+                       .execution_options(synchronize_session=False))
+    return seqs
 
 
 def spans(seqs: list[int]) -> list[list[int]]:

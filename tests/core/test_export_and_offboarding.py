@@ -104,3 +104,32 @@ def test_offboarding_a_lead_takes_its_partners_rows_about_its_joint_reviews(app,
     with tenant_scope(beta.id):
         left = {m.review_id for m in db.session.scalars(select(OutboxMessage))}
     assert left == {own}
+
+
+def test_people_who_belonged_only_to_the_partnership_go_with_it(app, world, client):
+    """Their accounts, recovery codes and sign-in events go; someone who also works for
+    another partnership keeps their account; the audit chain still verifies."""
+    from core.audit.models import AuditEvent
+    from core.audit.service import verify
+    from core.auth.models import User
+    from tenants.roles import TenantRole
+    from tests.factories import add_member, sign_in
+
+    both = world.users[("alpha", "viewer")]
+    add_member(both, world.tenants["beta"], TenantRole.VIEWER)
+    db.session.commit()
+    sign_in(client, "review_coordinator@alpha.test")
+    sign_in(app.test_client(), "viewer@alpha.test")
+    done = app.test_cli_runner().invoke(args=["dhr", "tenant", "offboard", "alpha",
+                                              "--confirm", "alpha"])
+    assert done.exit_code == 0, done.output
+    db.session.expire_all()
+    emails = set(db.session.scalars(select(User.email)))
+    assert "review_coordinator@alpha.test" not in emails and "csp_admin@alpha.test" not in emails
+    assert "viewer@alpha.test" in emails and "regional@north.test" in emails
+    actors = {e.actor for e in db.session.scalars(select(AuditEvent))}
+    assert "review_coordinator@alpha.test" not in actors
+    assert "viewer@alpha.test" in actors  # their own sign-ins stay with their account
+    checked, problem = verify()
+    assert problem is None and checked == db.session.scalar(
+        select(func.count()).select_from(AuditEvent))

@@ -1,0 +1,52 @@
+"""Erasing a deleted account's platform audit events (its sign-ins and resets), for
+offboarding: people who belonged only to the departing partnership go with it.
+
+Revision ID: 0015_erase_account_audit
+Revises: 0014_account_links
+Create Date: 2026-11-23 16:15:00
+
+"""
+import sqlalchemy as sa
+from alembic import context, op
+
+from tenants.rls import is_postgresql
+
+revision = '0015_erase_account_audit'
+down_revision = '0014_account_links'
+branch_labels = None
+depends_on = None
+
+FUNCTION = """
+CREATE FUNCTION dhr_erase_user_audit(target uuid) RETURNS SETOF integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+BEGIN
+  IF target IS NULL OR EXISTS (SELECT 1 FROM users WHERE id = target) THEN
+    RAISE EXCEPTION 'account % still exists: delete it before erasing its audit', target;
+  END IF;
+  RETURN QUERY
+    UPDATE audit_events SET actor_id = NULL, actor = 'erased', tenant_id = NULL,
+      action = 'erased', object_type = NULL, object_id = NULL, source_ip = NULL,
+      details = '{}'::json, erased = true
+    WHERE tenant_id IS NULL AND (actor_id = target OR
+      (object_type = 'user' AND object_id = target::text))
+    RETURNING seq;
+END
+$$
+"""
+
+
+def upgrade():
+    bind = op.get_bind()
+    if not is_postgresql(bind):
+        return
+    op.execute(sa.text(FUNCTION))
+    op.execute(sa.text("REVOKE ALL ON FUNCTION dhr_erase_user_audit(uuid) FROM PUBLIC"))
+    role = context.config.attributes.get("app_role")
+    if role:
+        quoted = bind.dialect.identifier_preparer.quote(role)
+        op.execute(sa.text(f"GRANT EXECUTE ON FUNCTION dhr_erase_user_audit(uuid) TO {quoted}"))
+
+
+def downgrade():
+    if is_postgresql(op.get_bind()):
+        op.execute(sa.text("DROP FUNCTION dhr_erase_user_audit(uuid)"))
