@@ -3,7 +3,8 @@
 - every event tagged with the partnership;
 - its members' account events (sign-ins, failed codes, sign-outs, resets), which are
   platform events because an account is not one partnership's;
-- what partner partnerships did to its joint reviews (their events on its reviews).
+- what partner partnerships did to its joint reviews (their events on its reviews and on
+  the records and documents those reviews hold).
 
 Nothing else of any other partnership, and no other platform event, is included."""
 from __future__ import annotations
@@ -16,10 +17,12 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import and_, or_, select
 
 from core.audit.models import AuditEvent
+from core.dataops.tables import tenant_tables
 from core.db import db
 from core.reviews.models import Review
 from tenants.context import tenant_scope
 from tenants.models import Membership
+from tenants.sharing import ReviewPartner
 
 COLUMNS = ("seq", "occurred_at", "actor", "action", "object_type", "object_id",
            "source_ip", "details", "hash")
@@ -32,10 +35,27 @@ def _belongs_to(tenant_id):
     with tenant_scope(tenant_id):
         reviews = [str(i) for i in db.session.scalars(
             select(Review.id).where(Review.tenant_id == tenant_id))]
+        held = _held_in_joint_reviews(tenant_id)
     return or_(AuditEvent.tenant_id == tenant_id,
                and_(AuditEvent.tenant_id.is_(None), AuditEvent.action.startswith("auth."),
                     AuditEvent.actor_id.in_(members)),
-               and_(AuditEvent.object_type == "review", AuditEvent.object_id.in_(reviews)))
+               and_(AuditEvent.object_type == "review", AuditEvent.object_id.in_(reviews)),
+               AuditEvent.object_id.in_(held))
+
+
+def _held_in_joint_reviews(tenant_id) -> list[str]:
+    """Ids of the rows (records, documents) of the tenant's joint reviews: partners' events
+    about them (an added record, a download) belong in the lead's trail too."""
+    shared = list(db.session.scalars(select(ReviewPartner.review_id).where(
+        ReviewPartner.tenant_id == tenant_id)))
+    if not shared:
+        return []
+    ids: list[str] = []
+    for table in tenant_tables():
+        if "review_id" in table.c and "id" in table.c and table.name != "review_partners":
+            ids += [str(i) for i in db.session.scalars(select(table.c.id).where(
+                table.c.review_id.in_(shared), table.c.tenant_id == tenant_id))]
+    return ids
 
 
 def events(tenant_id, start: date | None = None, end: date | None = None):

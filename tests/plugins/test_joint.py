@@ -167,6 +167,8 @@ def test_a_partners_reads_of_the_joint_review_are_in_the_leads_audit_export(join
 
     rid, partner = joint["rid"], joint["partner"]
     assert partner.get(f"/reviews/{rid}").status_code == 200
+    added = partner.post(f"/reviews/{rid}/panel-members", {"agency": "Bolton Health",
+                                                           "name": "Invented"}).json["id"]
     partner.get(f"/reviews/{world.reviews['beta'][0].id}")  # the partner's own review
     client = partner.client.application.test_client()
     sign_in(client, "csp_admin@alpha.test")
@@ -178,4 +180,5 @@ def test_a_partners_reads_of_the_joint_review_are_in_the_leads_audit_export(join
     partner_rows = [r for r in rows if r["actor"].endswith("@beta.test")]
     assert any(r["action"] == "review.read" and r["object_id"] == str(rid)
                for r in partner_rows)
-    assert {r["object_id"] for r in partner_rows} == {str(rid)}
+    assert any(r["object_id"] == added for r in partner_rows)  # a record it added
+    assert {r["object_id"] for r in partner_rows} == {str(rid), added}
