@@ -218,17 +218,44 @@ def tokens_create_admin(email: str, name: str):
 
 
 @audit_cli.command("verify")
-def audit_verify():
-    """Check every audit event against its hash and its predecessor."""
+@click.option("--anchors", type=click.File("r"), default=None,
+              help="A file of anchors from `dhr audit anchor`: each must still match.")
+def audit_verify(anchors):
+    """Check every audit event against its hash and its predecessor (and the anchors)."""
+    from core.audit import anchors as anchoring
     from core.audit.service import verify
 
     checked, problem = verify()
-    db.session.rollback()
     if problem is not None:
+        db.session.rollback()
         click.echo(f"audit chain BROKEN at event {problem.seq}: {problem.reason} "
                    f"({checked} events before it are intact)", err=True)
         sys.exit(1)
+    if anchors is not None:
+        matched, mismatch = anchoring.check(anchors.readlines())
+        db.session.rollback()
+        if mismatch is not None:
+            click.echo(f"audit chain BROKEN at event {mismatch.seq}: it {mismatch.reason} "
+                       f"taken at {mismatch.taken_at}", err=True)
+            sys.exit(1)
+        click.echo(f"{matched} anchors match")
+    db.session.rollback()
     click.echo(f"audit chain intact: {checked} events")
+
+
+@audit_cli.command("anchor")
+@click.option("--out", type=click.File("a"), default="-",
+              help="Append the anchor to this file (default: print it).")
+def audit_anchor(out):
+    """Print (or append to a file) the chain's head as one JSON line. Keep these lines
+    where the database's owner cannot change them (write-once storage, a mailbox)."""
+    import json
+
+    from core.audit import anchors as anchoring
+
+    anchor = anchoring.take()
+    db.session.rollback()
+    out.write(json.dumps(anchor) + "\n")
 
 
 @dhr.command("send-reminders")

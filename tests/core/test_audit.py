@@ -210,3 +210,57 @@ def test_events_written_under_the_first_scheme_still_verify(app, world, admin_en
         conn.execute(text("UPDATE audit_events SET actor = 'someone else' WHERE seq = 1"))
     db.session.expire_all()
     assert verify()[1].seq == 1
+
+
+def _rewrite_from(admin_engine, seq: int) -> None:
+    """What the table's owner could do: change an event and recompute every hash after it,
+    so that the chain alone verifies again."""
+    from core.audit.models import AuditEvent as Event
+    from core.audit.service import body_hash, link_hash
+
+    with admin_engine.begin() as conn:
+        conn.execute(text("UPDATE audit_events SET actor = 'someone else' WHERE seq = :s"),
+                     {"s": seq})
+    db.session.expire_all()
+    rows = db.session.scalars(select(Event).order_by(Event.seq)).all()
+    prev, fixed = "0" * 64, []
+    for row in rows:
+        digest = body_hash(row)
+        prev = link_hash(prev, digest)
+        fixed.append((row.seq, digest, prev))
+    db.session.rollback()
+    with admin_engine.begin() as conn:
+        for s, digest, h in fixed:
+            conn.execute(text("UPDATE audit_events SET body_hash = :b, hash = :h, "
+                              "prev_hash = COALESCE((SELECT hash FROM audit_events p "
+                              "WHERE p.seq = :s - 1), :g) WHERE seq = :s"),
+                         {"b": digest, "h": h, "s": s, "g": "0" * 64})
+        conn.execute(text("UPDATE audit_chain_head SET last_hash = :h"), {"h": prev})
+    db.session.expire_all()
+
+
+def test_an_anchor_catches_a_chain_rewritten_by_its_owner(app, world, admin_engine, tmp_path):
+    runner = app.test_cli_runner()
+    anchors = tmp_path / "anchors.jsonl"
+    assert runner.invoke(args=["dhr", "audit", "anchor", "--out", str(anchors)]).exit_code == 0
+    from core.audit.service import record
+
+    record("test.after_anchor")
+    db.session.commit()
+    assert runner.invoke(args=["dhr", "audit", "anchor", "--out", str(anchors)]).exit_code == 0
+    assert len(anchors.read_text().splitlines()) == 2
+    ok = runner.invoke(args=["dhr", "audit", "verify", "--anchors", str(anchors)])
+    assert ok.exit_code == 0 and "2 anchors match" in ok.output
+    _rewrite_from(admin_engine, 3)
+    assert _verify(app).exit_code == 0  # the chain alone cannot tell
+    caught = runner.invoke(args=["dhr", "audit", "verify", "--anchors", str(anchors)])
+    assert caught.exit_code == 1 and "rewritten after the anchor" in caught.output
+
+
+def test_anchors_still_match_after_a_partnership_is_offboarded(app, world, tmp_path):
+    runner = app.test_cli_runner()
+    anchors = tmp_path / "anchors.jsonl"
+    runner.invoke(args=["dhr", "audit", "anchor", "--out", str(anchors)])
+    runner.invoke(args=["dhr", "tenant", "offboard", "alpha", "--confirm", "alpha"])
+    ok = runner.invoke(args=["dhr", "audit", "verify", "--anchors", str(anchors)])
+    assert ok.exit_code == 0, ok.output
