@@ -71,6 +71,35 @@ def reset_second_factor(email: str):
     click.echo(f"{email} will set up a new authenticator app at their next sign-in")
 
 
+@users_cli.command("deactivate")
+@click.argument("email")
+@click.option("--undo", is_flag=True, help="Reactivate the account instead.")
+def deactivate(email: str, undo: bool):
+    """Stop EMAIL signing in: sessions end and API tokens are revoked (roles stay, so
+    --undo restores the same access)."""
+    from core.accounts import leavers
+
+    leavers.deactivate(_user_or_fail(email), active=undo)
+    click.echo(f"{email} {'reactivated' if undo else 'deactivated'}")
+
+
+@users_cli.command("delete")
+@click.argument("email")
+@click.option("--confirm", required=True, help="Type the email again: this cannot be undone.")
+def delete_user(email: str, confirm: str):
+    """Delete the account of someone who belongs to no partnership or region any more, and
+    erase its platform audit events (sign-ins, resets); the chain still verifies."""
+    from core.accounts import leavers
+
+    if confirm.strip().lower() != email.strip().lower():
+        raise click.ClickException("--confirm must repeat the email exactly")
+    try:
+        erased = leavers.delete_account(_user_or_fail(email))
+    except leavers.StillBelongs:
+        raise click.ClickException(f"{email} still has roles: remove them first") from None
+    click.echo(f"{email} deleted; {erased} audit events erased")
+
+
 tenant_cli = AppGroup("tenant", help="Export or offboard a partnership (platform team).")
 dhr.add_command(tenant_cli)
 retention_cli = AppGroup("retention", help="How long each partnership keeps its records.")

@@ -157,7 +157,8 @@ def verify(batch: int = 1000) -> tuple[int, Problem | None]:
         return checked, Problem(checked + 1, "missing: events after it were removed")
     if erased - accounted:
         return checked, Problem(min(erased - accounted),
-                                "was erased without an offboarding that accounts for it")
+                                "was erased without an offboarding or account deletion "
+                                "that accounts for it")
     return checked, None
 
 
@@ -170,8 +171,8 @@ def _intact(entry: AuditEvent) -> bool:
 
 
 def _erased_by(entry: AuditEvent) -> set[int]:
-    """The seqs an offboarding event says it erased (stored as [first, last] ranges)."""
-    if entry.erased or entry.action != "tenant.offboarded":
+    """The seqs an offboarding or account deletion says it erased ([first, last] ranges)."""
+    if entry.erased or entry.action not in ("tenant.offboarded", "account.deleted"):
         return set()
     spans = (entry.details or {}).get("audit_erased", [])
     return {seq for first, last in spans for seq in range(first, last + 1)}

@@ -12,11 +12,12 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import delete, select
 
+from core.accounts.leavers import delete_accounts
 from core.accounts.models import AccountLink, AccountMail
 from core.audit import service as audit
-from core.audit.erasure import erase_tenant_events, erase_user_events, spans
+from core.audit.erasure import erase_tenant_events, spans
 from core.audit.models import AuditEvent
-from core.auth.models import ApiToken, RecoveryCode, User
+from core.auth.models import ApiToken, User
 from core.dataops.tables import delete_partners_rows, tenant_tables
 from core.db import db
 from core.reviews.models import Review
@@ -55,11 +56,9 @@ def offboard(tenant: Tenant) -> dict[str, int]:
     removed["tenants"] = db.session.execute(delete(Tenant).where(Tenant.id == tenant_id)
                                             ).rowcount
     leavers = _only_here(people)
-    removed["users"] = _delete_accounts(leavers)
+    removed["users"], erased = delete_accounts(leavers)
     rows = sum(removed.values())
-    erased = erase_tenant_events(tenant_id)
-    for user_id in leavers:
-        erased += erase_user_events(user_id)
+    erased += erase_tenant_events(tenant_id)
     removed["audit_events_erased"] = len(erased)
     audit.record("tenant.offboarded", actor=(None, "command line"),
                  details={"slug": slug, "tenant": str(tenant_id), "rows": rows,
@@ -81,12 +80,6 @@ def _only_here(people: set) -> list:
     stay |= set(db.session.scalars(select(User.id).where(
         User.id.in_(people), User.is_platform_admin.is_(True))))
     return sorted(people - stay)
-
-
-def _delete_accounts(user_ids: list) -> int:
-    for model in (RecoveryCode, AccountLink, ApiToken):
-        db.session.execute(delete(model).where(model.user_id.in_(user_ids)))
-    return db.session.execute(delete(User).where(User.id.in_(user_ids))).rowcount
 
 
 def residue(tenant_id) -> dict[str, int]:
