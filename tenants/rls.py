@@ -34,6 +34,18 @@ def grant(bind, app_role: str | None, table: str, privileges: str) -> None:
     bind.execute(text(f"GRANT {privileges} ON {table} TO {role}"))
 
 
+def definer_function(bind, app_role: str | None, create_sql: str, signature: str) -> None:
+    """Create a SECURITY DEFINER function (it runs with the migration role's rights) that
+    only the application role may execute."""
+    if not is_postgresql(bind):
+        return
+    bind.execute(text(create_sql))
+    bind.execute(text(f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC"))
+    if app_role:
+        role = bind.dialect.identifier_preparer.quote(app_role)
+        bind.execute(text(f"GRANT EXECUTE ON FUNCTION {signature} TO {role}"))
+
+
 SHARED = ("(SELECT review_id FROM review_partners WHERE partner_tenant_id = "
           f"{TENANT_EXPR} AND accepted_at IS NOT NULL AND removed_at IS NULL)")
 

@@ -65,18 +65,30 @@ def deliver(transport, sender: str, report: Report) -> None:
         select(OutboxMessage).where(OutboxMessage.sent_at.is_(None),
                                     OutboxMessage.attempts < MAX_ATTEMPTS)
         .order_by(OutboxMessage.created_at)).all()
-    for message in pending:
+    sent, failed = send_each(pending, transport, sender)
+    report.sent += sent
+    report.failed += failed
+
+
+def send_each(messages, transport, sender: str, forget_body: bool = False) -> tuple[int, int]:
+    """Send each message (recipient, subject, body; attempts, sent_at, last_error) and
+    commit after each, so a crash never resends the ones before; a failure stays to be
+    retried. ``forget_body`` blanks a sent message's body (it held a link)."""
+    sent = failed = 0
+    for message in messages:
+        message.attempts += 1
         try:
             transport.send(sender, message.recipient, message.subject, message.body)
         except Exception as error:  # noqa: BLE001 - any failure keeps the message to retry
-            message.attempts += 1
             message.last_error = f"{type(error).__name__}: {error}"[:500]
-            report.failed += 1
+            failed += 1
         else:
-            message.attempts += 1
             message.sent_at = utcnow()
-            report.sent += 1
-        db.session.commit()  # one message at a time: a crash never resends the ones before
+            if forget_body:
+                message.body = ""
+            sent += 1
+        db.session.commit()
+    return sent, failed
 
 
 def run(transport, sender: str, queue: bool = True) -> Report:

@@ -13,7 +13,7 @@ Create Date: 2026-11-23 16:05:00
 import sqlalchemy as sa
 from alembic import context, op
 
-from tenants.rls import is_postgresql
+from tenants.rls import definer_function, is_postgresql
 
 revision = '0013_audit_erasure'
 down_revision = '0012_subject_access'
@@ -43,16 +43,8 @@ def upgrade():
         batch_op.add_column(sa.Column('body_hash', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('erased', sa.Boolean(), server_default=sa.false(),
                                       nullable=False))
-    bind = op.get_bind()
-    if not is_postgresql(bind):
-        return
-    op.execute(sa.text(FUNCTION))
-    op.execute(sa.text("REVOKE ALL ON FUNCTION dhr_erase_tenant_audit(uuid) FROM PUBLIC"))
-    role = context.config.attributes.get("app_role")
-    if role:
-        quoted = bind.dialect.identifier_preparer.quote(role)
-        op.execute(sa.text(
-            f"GRANT EXECUTE ON FUNCTION dhr_erase_tenant_audit(uuid) TO {quoted}"))
+    definer_function(op.get_bind(), context.config.attributes.get("app_role"), FUNCTION,
+                     "dhr_erase_tenant_audit(uuid)")
 
 
 def downgrade():

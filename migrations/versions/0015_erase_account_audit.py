@@ -9,7 +9,7 @@ Create Date: 2026-11-23 16:15:00
 import sqlalchemy as sa
 from alembic import context, op
 
-from tenants.rls import is_postgresql
+from tenants.rls import definer_function, is_postgresql
 
 revision = '0015_erase_account_audit'
 down_revision = '0014_account_links'
@@ -36,15 +36,8 @@ $$
 
 
 def upgrade():
-    bind = op.get_bind()
-    if not is_postgresql(bind):
-        return
-    op.execute(sa.text(FUNCTION))
-    op.execute(sa.text("REVOKE ALL ON FUNCTION dhr_erase_user_audit(uuid) FROM PUBLIC"))
-    role = context.config.attributes.get("app_role")
-    if role:
-        quoted = bind.dialect.identifier_preparer.quote(role)
-        op.execute(sa.text(f"GRANT EXECUTE ON FUNCTION dhr_erase_user_audit(uuid) TO {quoted}"))
+    definer_function(op.get_bind(), context.config.attributes.get("app_role"), FUNCTION,
+                     "dhr_erase_user_audit(uuid)")
 
 
 def downgrade():
