@@ -12,6 +12,7 @@ from marshmallow import Schema, fields
 
 from core.audit import service as audit
 from core.auth.guards import requires, tenant_api
+from core.auth.roles import allows
 from core.errors import fail
 from core.records import service
 from core.records.kinds import KINDS, Kind
@@ -70,8 +71,8 @@ def _item(kind: Kind) -> type[MethodView]:
     def patch(self, data, review_id, item_id):
         review = review_or_404(review_id)
         record = service.get_record(review, kind, item_id)
-        if record is None:
-            abort(404)
+        if record is None or not allows(g.roles, kind.read_permission):
+            abort(404)  # need to know: changing a record shows it
         version = data.pop("version", None)
         try:
             return service.update_record(review, kind, record, data, version, g.roles)
@@ -82,7 +83,7 @@ def _item(kind: Kind) -> type[MethodView]:
     patch.__doc__ = f"Change one of the review's {kind.slug} (only the fields sent)."
     attrs = {
         "get": requires(kind.read_permission)(blp.response(200, kind.output)(get)),
-        "patch": requires("review.update")(blp.arguments(_update_schema(kind))(
+        "patch": requires("review.update")(blp.arguments(_update_schema(kind)(partial=True))(
             blp.response(200, kind.output)(patch))),
     }
     return type(f"{kind.key}_item", (MethodView,), attrs)

@@ -1,5 +1,6 @@
 """Each kind of record a review holds, declared once: its model, what it takes in, what
-may be changed later, and who may write it. Service, API and pages are built from this."""
+may be changed later (a correction: every kind people enter by hand), and who may write
+it. Service, API and pages are built from this."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,26 +31,27 @@ class Kind:
 
 KINDS: tuple[Kind, ...] = (
     Kind("scoping-returns", m.ScopingReturn, _l("Scoping returns"), "agency",
-         s.ScopingReturnIn, None, s.output_schema("ScopingReturnOut", s.ScopingReturnIn),
-         "asked_on"),
+         s.ScopingReturnIn, s.ScopingReturnIn,
+         s.output_schema("ScopingReturnOut", s.ScopingReturnIn), "asked_on"),
     Kind("chair-appointments", m.ChairAppointment, _l("Independent chair"), "name",
-         s.ChairAppointmentIn, None,
+         s.ChairAppointmentIn, s.ChairAppointmentIn,
          s.output_schema("ChairAppointmentOut", s.ChairAppointmentIn), "appointed_on"),
-    Kind("panel-members", m.PanelMember, _l("Panel members"), "agency", s.PanelMemberIn, None,
+    Kind("panel-members", m.PanelMember, _l("Panel members"), "agency", s.PanelMemberIn,
+         s.PanelMemberIn,
          s.output_schema("PanelMemberOut", s.PanelMemberIn), "agency"),
     Kind("panel-meetings", m.PanelMeeting, _l("Panel meetings"), "held_on", s.PanelMeetingIn,
-         None, s.output_schema("PanelMeetingOut", s.PanelMeetingIn), "held_on"),
+         s.PanelMeetingIn, s.output_schema("PanelMeetingOut", s.PanelMeetingIn), "held_on"),
     Kind("agency-reports", m.AgencyReportRequest, _l("Agency reports"), "agency",
          s.AgencyReportRequestIn, s.AgencyReportUpdate,
          s.output_schema("AgencyReportOut", s.AgencyReportRequestIn, s.AgencyReportUpdate),
          "due_on", "agency_reports.read"),
     Kind("family-contacts", m.FamilyContact, _l("Family and friends engagement"),
-         "relationship", s.FamilyContactIn, None,
+         "relationship", s.FamilyContactIn, s.FamilyContactIn,
          s.output_schema("FamilyContactOut", s.FamilyContactIn), "contacted_on",
          "family.read"),
     Kind("recommendations", m.Recommendation, _l("Recommendations"), "text",
-         s.RecommendationIn, None, s.output_schema("RecommendationOut", s.RecommendationIn),
-         "created_at"),
+         s.RecommendationIn, s.RecommendationIn,
+         s.output_schema("RecommendationOut", s.RecommendationIn), "created_at"),
     Kind("actions", m.Action, _l("Action plan"), "description", s.ActionIn, s.ActionUpdate,
          s.output_schema("ActionOut", s.ActionIn, s.ActionUpdate), "due_on"),
     Kind("home-office-submissions", m.HomeOfficeSubmission, _l("Home Office submissions"),

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, g, redirect, render_template, request, url_f
 
 from core.audit import service as audit
 from core.auth.guards import requires, tenant_pages
+from core.auth.roles import allows
 from core.labels import code_label
 from core.records import service
 from core.records.kinds import BY_SLUG, KINDS, Kind
@@ -70,8 +71,8 @@ def _edit_view(kind: Kind):
     def view(review_id: uuid.UUID, item_id: uuid.UUID):
         review = review_or_404(review_id)
         record = service.get_record(review, kind, item_id)
-        if record is None:
-            abort(404)
+        if record is None or not allows(g.roles, kind.read_permission):
+            abort(404)  # need to know: the edit page shows the record
         fields = forms.describe(kind.update)
         context = {"review": review, "kind": kind, "record": record, "fields": fields}
         if request.method == "GET":

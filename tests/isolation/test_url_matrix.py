@@ -36,6 +36,16 @@ def _item(world, rule):
     return world.items[("alpha", key)]
 
 
+# A text field of each kind that can be corrected after it is entered.
+CORRECTIONS = {"scoping_returns": "agency", "chair_appointments": "name",
+               "panel_members": "name", "panel_meetings": "summary",
+               "family_contacts": "relationship", "recommendations": "addressed_to"}
+
+
+def _overwrite(how: str, field: str):
+    return lambda w: {how: {field: "Matrix overwrite"}}
+
+
 # How to fill each URL parameter with one of tenant alpha's objects.
 OBJECTS = {
     "review_id": lambda w, rule: w.reviews["alpha"][0].id,
@@ -116,6 +126,10 @@ BODIES = {
     "records.agency_reports_edit": lambda w: {"data": {
         "returned_on-day": "20", "returned_on-month": "3", "returned_on-year": "2026"}},
     "records.actions_edit": lambda w: {"data": {"status": "complete"}},
+    # corrections: the other tenant tries to overwrite one field of each kind
+    **{f"records_api.{key}_item": _overwrite("json", field)
+       for key, field in CORRECTIONS.items()},
+    **{f"records.{key}_edit": _overwrite("data", field) for key, field in CORRECTIONS.items()},
     "reviews.step": lambda w: {"data": {}},
     "policies.local_fields": lambda w: {"data": {"chair_quotes": "3"}},
     "policies_api.put_local": lambda w: {"json": {"fields": {"chair_quotes": 3}}},

@@ -1,0 +1,74 @@
+"""Corrections (UK GDPR Art. 16, and plain typing mistakes): every kind of record people
+enter by hand can be changed later, through the page and the API, field by field, with the
+version check, the timeline and the audit trail; need to know still holds."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from core.audit.models import AuditEvent
+from core.db import db
+from core.records.kinds import BY_SLUG
+from core.records.models import PanelMember
+from tenants.context import tenant_scope
+from tests.core.test_review_journey_api import Api
+from tests.factories import sign_in
+
+FIELDS = {"scoping-returns": ("agency", "Corrected Agency"),
+          "chair-appointments": ("name", "Corrected Chair (invented)"),
+          "panel-members": ("name", "Corrected Officer (invented)"),
+          "panel-meetings": ("summary", "Corrected summary"),
+          "family-contacts": ("relationship", "sister"),
+          "recommendations": ("addressed_to", "Corrected Board")}
+
+
+@pytest.mark.parametrize("slug", sorted(FIELDS))
+def test_each_kind_is_corrected_through_the_api_field_by_field(client, world, slug):
+    api = Api(client, world)
+    kind = BY_SLUG[slug]
+    rid, item = world.reviews["alpha"][0].id, world.items[("alpha", kind.key)]
+    field, value = FIELDS[slug]
+    before = api.get(f"/reviews/{rid}/{slug}/{item}").json
+    changed = client.patch(f"/api/v1/t/alpha/reviews/{rid}/{slug}/{item}",
+                           json={field: value, "version": before["version"]},
+                           headers=api._h("review_coordinator"))
+    assert changed.status_code == 200, changed.json
+    after = changed.json
+    assert after[field] == value and after["version"] == before["version"] + 1
+    untouched = {k: v for k, v in before.items() if k not in (field, "version", "updated_at")}
+    assert {k: after[k] for k in untouched} == untouched  # only the field sent changed
+    stale = client.patch(f"/api/v1/t/alpha/reviews/{rid}/{slug}/{item}",
+                         json={field: "Lost edit", "version": before["version"]},
+                         headers=api._h("review_coordinator"))
+    assert stale.status_code == 409
+    event = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == f"{kind.key}.update")).one()
+    assert event.details == {"fields": [field]}
+
+
+def test_a_panel_member_is_corrected_through_the_page(client, world):
+    sign_in(client, "review_coordinator@alpha.test")
+    rid, item = world.reviews["alpha"][0].id, world.items[("alpha", "panel_members")]
+    page = client.get(f"/t/alpha/reviews/{rid}/panel-members/{item}")
+    assert page.status_code == 200 and 'name="name"' in page.get_data(as_text=True)
+    saved = client.post(f"/t/alpha/reviews/{rid}/panel-members/{item}",
+                        data={"name": "Corrected Officer (invented)", "version": "1"})
+    assert saved.status_code == 302
+    with tenant_scope(world.tenants["alpha"].id):
+        row = db.session.get(PanelMember, item)
+        assert (row.name, row.agency) == ("Corrected Officer (invented)", "Police")
+
+
+def test_viewers_cannot_correct_and_need_to_know_holds(client, world):
+    api = Api(client, world)
+    rid, contact = world.reviews["alpha"][0].id, world.items[("alpha", "family_contacts")]
+    viewer = client.patch(f"/api/v1/t/alpha/reviews/{rid}/family-contacts/{contact}",
+                          json={"relationship": "cousin"}, headers=api._h("viewer"))
+    assert viewer.status_code in (403, 404)
+    sign_in(client, "viewer@alpha.test")
+    assert client.get(f"/t/alpha/reviews/{rid}/family-contacts/{contact}").status_code in (
+        403, 404)
+    blank = api.post(f"/reviews/{rid}/panel-members", {"agency": "x", "name": "y"}).json
+    emptied = client.patch(f"/api/v1/t/alpha/reviews/{rid}/panel-members/{blank['id']}",
+                           json={"name": ""}, headers=api._h("review_coordinator"))
+    assert emptied.status_code == 422  # a correction cannot blank a required field
