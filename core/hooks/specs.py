@@ -88,7 +88,8 @@ def check_record(ctx, review, kind, change, actor, data):
     """Local conditions on adding or changing a record (an action signed off, a chair).
 
     Called: before a record of ``kind`` (``actions``, ``chair_appointments``…) is added
-    (``change="add"``) or changed (``change="update"``).
+    (``change="add"``), changed (``change="update"``) or removed (``change="remove"``,
+    with empty ``data``).
     Arguments: ``ctx``, ``review`` (ReviewView), ``kind``, ``change``, ``actor``
     (ActorView), ``data`` (the validated fields, read-only).
     Returns: a list of ``Problem``.

@@ -32,6 +32,11 @@ def _errors(problem: Exception):
     fail(409, [{"field": None, "code": "conflict", "message": str(problem)}])
 
 
+class VersionQuery(Schema):
+    version = fields.Integer(load_default=None, metadata={
+        "description": "The version you last saw; another answers 409."})
+
+
 def _update_schema(kind: Kind) -> type[Schema]:
     return type(f"{kind.update.__name__}Patch", (kind.update,),
                 {"version": fields.Integer(load_default=None, metadata={
@@ -79,12 +84,25 @@ def _item(kind: Kind) -> type[MethodView]:
         except (service.RecordInvalid, service.RecordConflict) as problem:
             _errors(problem)
 
+    def delete(self, args, review_id, item_id):
+        review = review_or_404(review_id)
+        record = service.get_record(review, kind, item_id)
+        if record is None or not allows(g.roles, kind.read_permission):
+            abort(404)
+        try:
+            service.remove_record(review, kind, record, args["version"], g.roles)
+        except (service.RecordInvalid, service.RecordConflict) as problem:
+            _errors(problem)
+
     get.__doc__ = f"One of the review's {kind.slug}."
+    delete.__doc__ = f"Remove one of the review's {kind.slug} entered in error."
     patch.__doc__ = f"Change one of the review's {kind.slug} (only the fields sent)."
     attrs = {
         "get": requires(kind.read_permission)(blp.response(200, kind.output)(get)),
         "patch": requires("review.update")(blp.arguments(_update_schema(kind)(partial=True))(
             blp.response(200, kind.output)(patch))),
+        "delete": requires("review.update")(blp.arguments(VersionQuery, location="query")(
+            blp.response(204)(delete))),
     }
     return type(f"{kind.key}_item", (MethodView,), attrs)
 

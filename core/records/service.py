@@ -151,3 +151,21 @@ def _conflict(record, data: dict) -> RecordConflict:
         version=record.version, now=now or "-"))
 
 
+
+
+def remove_record(review: Review, kind: Kind, record, expected_version: int | None = None,
+                  roles=()) -> None:
+    """Remove a record entered in error (a family contact on the wrong review, say); the
+    timeline and the audit trail say what went and who removed it."""
+    _writable(review)
+    if expected_version is not None and expected_version != record.version:
+        raise _conflict(record, {})
+    if isinstance(record, Recommendation) and db.session.scalar(
+            select(Action.id).where(Action.recommendation_id == record.id).limit(1)):
+        raise RecordConflict(_("This recommendation has actions in the action plan. Remove "
+                               "them first."))
+    _local_objections(review, kind, "remove", {}, roles)
+    timeline.add(review, "record", f"{kind.key}.removed", {"id": str(record.id)})
+    audit.record(f"{kind.key}.remove", object_type=kind.key, object_id=record.id)
+    db.session.delete(record)
+    db.session.commit()

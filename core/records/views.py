@@ -94,6 +94,27 @@ def _edit_view(kind: Kind):
     return requires("review.update")(view)
 
 
+def _remove_view(kind: Kind):
+    """GET: are you sure? POST: remove the record entered in error."""
+    def view(review_id: uuid.UUID, item_id: uuid.UUID):
+        review = review_or_404(review_id)
+        record = service.get_record(review, kind, item_id)
+        if record is None or not allows(g.roles, kind.read_permission):
+            abort(404)
+        context = {"review": review, "kind": kind, "record": record}
+        if request.method == "GET":
+            return render_template("records/remove.html", errors={}, **context)
+        try:
+            service.remove_record(review, kind, record, _int(request.form.get("version")),
+                                  g.roles)
+        except service.RecordConflict as conflict:
+            return render_template("records/remove.html", errors={"form": str(conflict)},
+                                   **context), 409
+        return redirect(url_for(f"records.{kind.key}", review_id=review.id))
+
+    return requires("review.update")(view)
+
+
 def _int(value):
     return int(value) if value and value.isdigit() else None
 
@@ -106,3 +127,5 @@ for _kind in KINDS:
     if _kind.update is not None:
         bp.add_url_rule(f"/{_kind.slug}/<uuid:item_id>", f"{_kind.key}_edit",
                         _edit_view(_kind), methods=["GET", "POST"])
+        bp.add_url_rule(f"/{_kind.slug}/<uuid:item_id>/remove", f"{_kind.key}_remove",
+                        _remove_view(_kind), methods=["GET", "POST"])

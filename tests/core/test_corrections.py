@@ -72,3 +72,35 @@ def test_viewers_cannot_correct_and_need_to_know_holds(client, world):
     emptied = client.patch(f"/api/v1/t/alpha/reviews/{rid}/panel-members/{blank['id']}",
                            json={"name": ""}, headers=api._h("review_coordinator"))
     assert emptied.status_code == 422  # a correction cannot blank a required field
+
+
+def test_a_record_entered_in_error_is_removed_and_the_timeline_says_so(client, world):
+    api = Api(client, world)
+    rid, contact = world.reviews["alpha"][0].id, world.items[("alpha", "family_contacts")]
+    url = f"/api/v1/t/alpha/reviews/{rid}/family-contacts/{contact}"
+    coordinator = api._h("review_coordinator")
+    assert client.delete(url + "?version=99", headers=coordinator).status_code == 409
+    assert client.delete(url, headers=api._h("viewer")).status_code in (403, 404)
+    assert client.delete(url + "?version=1", headers=coordinator).status_code == 204
+    assert client.get(url, headers=coordinator).status_code == 404
+    timeline = api.get(f"/reviews/{rid}/timeline").json
+    assert any(e["name"] == "family_contacts.removed" for e in timeline)
+    assert db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "family_contacts.remove")).one().object_id == str(contact)
+
+
+def test_a_recommendation_with_actions_stays_until_they_go(client, world):
+    sign_in(client, "review_coordinator@alpha.test")
+    rid = world.reviews["alpha"][0].id
+    recommendation = world.items[("alpha", "recommendations")]
+    base = f"/t/alpha/reviews/{rid}"
+    check = client.get(f"{base}/recommendations/{recommendation}/remove")
+    assert check.status_code == 200 and "Are you sure" in check.get_data(as_text=True)
+    refused = client.post(f"{base}/recommendations/{recommendation}/remove",
+                          data={"version": "1"})
+    assert refused.status_code == 409 and "Remove them first" in refused.get_data(as_text=True)
+    action = world.items[("alpha", "actions")]
+    assert client.post(f"{base}/actions/{action}/remove", data={}).status_code == 302
+    assert client.post(f"{base}/recommendations/{recommendation}/remove",
+                       data={"version": "1"}).status_code == 302
+    assert client.get(f"{base}/recommendations/{recommendation}").status_code == 404

@@ -32,7 +32,8 @@ GLOBAL_RULES = {
     "accounts.forgotten", "accounts.choose_password",
 }
 def _item(world, rule):
-    key = rule.endpoint.split(".")[-1].removesuffix("_item").removesuffix("_edit")
+    key = rule.endpoint.split(".")[-1].removesuffix("_item").removesuffix("_edit") \
+        .removesuffix("_remove")
     return world.items[("alpha", key)]
 
 
@@ -130,6 +131,7 @@ BODIES = {
     **{f"records_api.{key}_item": _overwrite("json", field)
        for key, field in CORRECTIONS.items()},
     **{f"records.{key}_edit": _overwrite("data", field) for key, field in CORRECTIONS.items()},
+    **{f"records.{key}_remove": lambda w: {"data": {}} for key in RECORD_SAMPLES},
     "reviews.step": lambda w: {"data": {}},
     "policies.local_fields": lambda w: {"data": {"chair_quotes": "3"}},
     "policies_api.put_local": lambda w: {"json": {"fields": {"chair_quotes": 3}}},
