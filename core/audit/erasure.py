@@ -5,7 +5,9 @@ are the functions ``dhr_erase_tenant_audit`` (migration 0013) and ``dhr_erase_us
 (0015), which run as the owner role: each refuses while the partnership (or the account)
 still exists and erases only the events that are its.
 The bodies go (who, what, from where); each event's seq, body digest and hash stay, so the
-chain still verifies and shows where erased events sit.
+chain still verifies and shows where erased events sit. Each erased event is recorded in
+``audit_erasures`` by the function itself (the application role may only read that table),
+and ``verify`` accepts an erased event only if it is recorded there and wholly blank.
 """
 from __future__ import annotations
 
@@ -13,9 +15,9 @@ import uuid
 
 from sqlalchemy import select, text, update
 
-from core.audit.models import AuditChainHead, AuditEvent
+from core.audit.models import AuditChainHead, AuditErasure, AuditEvent
 from core.db import db
-from tenants.models import Tenant
+from tenants.models import Tenant, utcnow
 from tenants.rls import is_postgresql
 
 ERASED = dict(actor_id=None, actor="erased", tenant_id=None, action="erased",
@@ -44,10 +46,7 @@ def erase_tenant_events(tenant_id: uuid.UUID) -> list[int]:
     else:
         if db.session.get(Tenant, tenant_id) is not None:
             raise TenantStillExists(str(tenant_id))
-        seqs = db.session.scalars(select(AuditEvent.seq).where(
-            AuditEvent.tenant_id == tenant_id)).all()
-        db.session.execute(update(AuditEvent).where(AuditEvent.tenant_id == tenant_id)
-                           .values(**ERASED).execution_options(synchronize_session=False))
+        seqs = _blank(AuditEvent.tenant_id == tenant_id)
     return list(seqs)
 
 
@@ -61,12 +60,18 @@ def erase_user_events(user_id: uuid.UUID) -> list[int]:
 
     if db.session.get(User, user_id) is not None:
         raise AccountStillExists(str(user_id))
-    about = AuditEvent.tenant_id.is_(None) & (
+    return _blank(AuditEvent.tenant_id.is_(None) & AuditEvent.erased.is_(False) & (
         (AuditEvent.actor_id == user_id) |
-        ((AuditEvent.object_type == "user") & (AuditEvent.object_id == str(user_id))))
-    seqs = list(db.session.scalars(select(AuditEvent.seq).where(about)))
-    db.session.execute(update(AuditEvent).where(about).values(**ERASED)
+        ((AuditEvent.object_type == "user") & (AuditEvent.object_id == str(user_id)))))
+
+
+def _blank(which) -> list[int]:
+    """What the PostgreSQL functions do, for SQLite: blank the events, record each."""
+    seqs = list(db.session.scalars(select(AuditEvent.seq).where(which)))
+    db.session.execute(update(AuditEvent).where(which).values(**ERASED)
                        .execution_options(synchronize_session=False))
+    now = utcnow()
+    db.session.add_all(AuditErasure(seq=seq, erased_at=now) for seq in seqs)
     return seqs
 
 

@@ -44,3 +44,12 @@ class AuditChainHead(Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     last_seq: Mapped[int]
     last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditErasure(Model):
+    """One row per erased event, written by the erasing function itself (the application
+    role may only read this table on PostgreSQL): verify trusts this, not an event's claim."""
+
+    __tablename__ = "audit_erasures"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    erased_at: Mapped[datetime]

@@ -17,7 +17,7 @@ from flask_login import current_user
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
-from core.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
+from core.audit.models import GENESIS_HASH, AuditChainHead, AuditErasure, AuditEvent
 from core.db import db
 from tenants import context
 from tenants.models import utcnow
@@ -137,10 +137,11 @@ class Problem:
 def verify(batch: int = 1000) -> tuple[int, Problem | None]:
     """Walk the chain in order; return (events checked, first problem or None).
 
-    An erased event is checked by its link and stored body digest (its body is gone), and
-    must be listed by the offboarding event that erased it: nothing is hidden unaccounted."""
+    An erased event is checked by its link and stored body digest (its body is gone), must
+    be wholly blank, and must be recorded in ``audit_erasures`` by the function that erased
+    it: nothing is hidden unaccounted, and nothing can be written into an erased event."""
     prev_hash, expected_seq, checked = GENESIS_HASH, 1, 0
-    erased, accounted = set(), set()
+    erased: set[int] = set()
     for entry in _events(batch):
         if entry.seq != expected_seq:
             return checked, Problem(expected_seq, "missing: the chain skips from here")
@@ -150,32 +151,32 @@ def verify(batch: int = 1000) -> tuple[int, Problem | None]:
             return checked, Problem(entry.seq, "was altered after it was written")
         if entry.erased:
             erased.add(entry.seq)
-        accounted.update(_erased_by(entry))
         prev_hash, expected_seq, checked = entry.hash, expected_seq + 1, checked + 1
     head = db.session.get(AuditChainHead, HEAD_ID)
     if head is not None and (head.last_seq, head.last_hash) != (checked, prev_hash):
         return checked, Problem(checked + 1, "missing: events after it were removed")
-    if erased - accounted:
-        return checked, Problem(min(erased - accounted),
-                                "was erased without an offboarding or account deletion "
-                                "that accounts for it")
+    unrecorded = erased - set(db.session.scalars(select(AuditErasure.seq)))
+    if unrecorded:
+        return checked, Problem(min(unrecorded), "was erased without an offboarding or "
+                                "account deletion that recorded it")
     return checked, None
 
 
 def _intact(entry: AuditEvent) -> bool:
-    if entry.body_hash is None:  # first scheme: an erased body cannot be rechecked
-        return entry.erased or legacy_hash(entry) == entry.hash
-    if link_hash(entry.prev_hash, entry.body_hash) != entry.hash:
-        return False
-    return entry.erased or body_hash(entry) == entry.body_hash
+    if entry.erased:  # its body is gone: it must be wholly blank, and still linked
+        return _blank(entry) and (entry.body_hash is None or
+                                  link_hash(entry.prev_hash, entry.body_hash) == entry.hash)
+    if entry.body_hash is None:  # the first scheme hashed the body and the link together
+        return legacy_hash(entry) == entry.hash
+    return (link_hash(entry.prev_hash, entry.body_hash) == entry.hash
+            and body_hash(entry) == entry.body_hash)
 
 
-def _erased_by(entry: AuditEvent) -> set[int]:
-    """The seqs an offboarding or account deletion says it erased ([first, last] ranges)."""
-    if entry.erased or entry.action not in ("tenant.offboarded", "account.deleted"):
-        return set()
-    spans = (entry.details or {}).get("audit_erased", [])
-    return {seq for first, last in spans for seq in range(first, last + 1)}
+def _blank(entry: AuditEvent) -> bool:
+    """An erased event says nothing: a body written into it afterwards is a forgery."""
+    return (entry.actor_id, entry.actor, entry.tenant_id, entry.action, entry.object_type,
+            entry.object_id, entry.source_ip, entry.details or {}) == (
+        None, "erased", None, "erased", None, None, None, {})
 
 
 def _events(batch: int) -> Iterator[AuditEvent]:

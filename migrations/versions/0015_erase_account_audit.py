@@ -18,17 +18,21 @@ depends_on = None
 
 FUNCTION = """
 CREATE FUNCTION dhr_erase_user_audit(target uuid) RETURNS SETOF integer
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 BEGIN
-  IF target IS NULL OR EXISTS (SELECT 1 FROM users WHERE id = target) THEN
+  IF target IS NULL OR EXISTS (SELECT 1 FROM public.users WHERE id = target) THEN
     RAISE EXCEPTION 'account % still exists: delete it before erasing its audit', target;
   END IF;
   RETURN QUERY
-    UPDATE audit_events SET actor_id = NULL, actor = 'erased', tenant_id = NULL,
-      action = 'erased', object_type = NULL, object_id = NULL, source_ip = NULL,
-      details = '{}'::json, erased = true
-    WHERE tenant_id IS NULL AND (actor_id = target OR
-      (object_type = 'user' AND object_id = target::text))
+    WITH blanked AS (
+      UPDATE public.audit_events SET actor_id = NULL, actor = 'erased', tenant_id = NULL,
+        action = 'erased', object_type = NULL, object_id = NULL, source_ip = NULL,
+        details = '{}'::json, erased = true
+      WHERE tenant_id IS NULL AND erased = false AND (actor_id = target OR
+        (object_type = 'user' AND object_id = target::text))
+      RETURNING seq)
+    INSERT INTO public.audit_erasures (seq, erased_at)
+      SELECT seq, (now() AT TIME ZONE 'utc') FROM blanked
     RETURNING seq;
 END
 $$

@@ -7,6 +7,7 @@ from sqlalchemy import select, text
 from core.audit.models import AuditEvent
 from core.audit.service import AuditTampering
 from core.db import db
+from tests.conftest import TARGET
 from tests.factories import sign_in
 
 
@@ -164,12 +165,61 @@ def test_an_event_erased_by_hand_without_an_offboarding_is_reported(app, world, 
     seq = min(_bodies(beta.id))
     with admin_engine.begin() as conn:
         conn.execute(text("UPDATE audit_events SET actor = 'erased', action = 'erased', "
-                          "tenant_id = NULL, details = '{}', erased = true WHERE seq = :s"),
-                     {"s": seq})
+                          "tenant_id = NULL, actor_id = NULL, object_type = NULL, "
+                          "object_id = NULL, source_ip = NULL, details = '{}', erased = true "
+                          "WHERE seq = :s"), {"s": seq})
     db.session.expire_all()
     checked, problem = verify()
     assert problem is not None and problem.seq == seq and "without an offboarding" in \
         problem.reason
+
+
+def test_an_offboarding_event_written_by_the_app_does_not_account_for_an_erasure(
+        app, world, admin_engine):
+    """Only the erasing function's own record counts, not what an event claims."""
+    from core.audit.service import record, verify
+
+    seq = min(_bodies(world.tenants["beta"].id))
+    with admin_engine.begin() as conn:
+        conn.execute(text("UPDATE audit_events SET actor = 'erased', action = 'erased', "
+                          "tenant_id = NULL, actor_id = NULL, object_type = NULL, "
+                          "object_id = NULL, source_ip = NULL, details = '{}', erased = true "
+                          "WHERE seq = :s"), {"s": seq})
+    record("tenant.offboarded", details={"slug": "beta", "audit_erased": [[seq, seq]]})
+    db.session.commit()
+    problem = verify()[1]
+    assert problem is not None and problem.seq == seq and "recorded it" in problem.reason
+
+
+def test_a_body_written_into_an_erased_event_is_caught(app, world, admin_engine):
+    from core.audit.service import verify
+
+    app.test_cli_runner().invoke(args=["dhr", "tenant", "offboard", "alpha", "--confirm",
+                                       "alpha"])
+    assert verify()[1] is None
+    seq = db.session.scalars(select(AuditEvent.seq).where(AuditEvent.erased.is_(True))).first()
+    with admin_engine.begin() as conn:
+        conn.execute(text("UPDATE audit_events SET actor = 'forged@beta.test', "
+                          "action = 'document.download' WHERE seq = :s"), {"s": seq})
+    db.session.expire_all()
+    problem = verify()[1]
+    assert problem is not None and problem.seq == seq and "altered" in problem.reason
+
+
+@pytest.mark.skipif(TARGET != "postgresql", reason="SECURITY DEFINER functions: PostgreSQL")
+def test_a_temporary_table_cannot_stand_in_for_the_partnerships(app, world):
+    """A definer function that looked names up through the caller's temporary schema could
+    be told a living partnership was gone."""
+    from sqlalchemy.exc import DBAPIError
+
+    alpha_id = world.tenants["alpha"].id
+    before = _bodies(alpha_id)
+    db.session.execute(text("CREATE TEMP TABLE tenants (id uuid)"))  # empty: "nobody exists"
+    with pytest.raises(DBAPIError, match="still exists"):
+        db.session.execute(text("SELECT dhr_erase_tenant_audit(CAST(:t AS uuid))"),
+                           {"t": str(alpha_id)}).all()
+    db.session.rollback()
+    assert _bodies(alpha_id) == before
 
 
 def test_erasure_refuses_a_partnership_that_still_exists(app, world):
@@ -260,7 +310,9 @@ def test_an_anchor_catches_a_chain_rewritten_by_its_owner(app, world, admin_engi
 def test_anchors_still_match_after_a_partnership_is_offboarded(app, world, tmp_path):
     runner = app.test_cli_runner()
     anchors = tmp_path / "anchors.jsonl"
-    runner.invoke(args=["dhr", "audit", "anchor", "--out", str(anchors)])
-    runner.invoke(args=["dhr", "tenant", "offboard", "alpha", "--confirm", "alpha"])
+    assert runner.invoke(args=["dhr", "audit", "anchor", "--out", str(anchors)]).exit_code == 0
+    done = runner.invoke(args=["dhr", "tenant", "offboard", "alpha", "--confirm", "alpha"])
+    assert done.exit_code == 0, done.output
+    assert db.session.scalars(select(AuditEvent).where(AuditEvent.erased.is_(True))).first()
     ok = runner.invoke(args=["dhr", "audit", "verify", "--anchors", str(anchors)])
     assert ok.exit_code == 0, ok.output
