@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select, update
 
-from core.accounts.models import AccountLink
+from core.accounts.models import AccountLink, AccountMail
 from core.audit import service as audit
 from core.audit.erasure import erase_user_events, spans
 from core.auth.models import ApiToken, RecoveryCode, User
@@ -34,6 +34,8 @@ def delete_accounts(user_ids: list) -> tuple[int, list[int]]:
     in the caller's transaction; return (accounts deleted, erased seqs)."""
     for model in (RecoveryCode, AccountLink, ApiToken):
         db.session.execute(delete(model).where(model.user_id.in_(user_ids)))
+    emails = select(User.email).where(User.id.in_(user_ids))
+    db.session.execute(delete(AccountMail).where(AccountMail.recipient.in_(emails)))
     count = db.session.execute(delete(User).where(User.id.in_(user_ids))).rowcount
     erased: list[int] = []
     for user_id in user_ids:

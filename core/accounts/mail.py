@@ -1,7 +1,10 @@
-"""Sending account mail: at once, after the commit that queued it, and again by
-``flask dhr send-reminders`` while it has not gone. A sent message's body (which holds the
-link) is blanked."""
+"""Sending account mail: the message just queued is sent by a background thread, so the
+page answers in the same time whether or not a message was queued (a reset request must not
+reveal which addresses have accounts), and ``flask dhr send-reminders`` sends whatever is
+still waiting. A sent message's body (which holds the link) is blanked."""
 from __future__ import annotations
+
+import threading
 
 from flask import current_app
 from sqlalchemy import select
@@ -25,3 +28,29 @@ def deliver() -> tuple[int, int]:
         .order_by(AccountMail.created_at)).all()
     return send_each(pending, transport(), current_app.config["DHR_MAIL_FROM"],
                      forget_body=True)
+
+
+_threads: list[threading.Thread] = []
+
+
+def send_later(message_id) -> None:
+    """Send one queued message from a background thread, with its own app context."""
+    app = current_app._get_current_object()
+
+    def run():
+        with app.app_context():
+            message = db.session.get(AccountMail, message_id)
+            if message is not None and message.sent_at is None:
+                send_each([message], transport(), app.config["DHR_MAIL_FROM"],
+                          forget_body=True)
+            db.session.remove()
+
+    thread = threading.Thread(target=run, name="account-mail", daemon=True)
+    _threads.append(thread)
+    thread.start()
+
+
+def wait() -> None:
+    """Wait for every background send (tests, and a clean shutdown)."""
+    while _threads:
+        _threads.pop().join(30)

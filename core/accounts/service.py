@@ -22,7 +22,7 @@ from sqlalchemy import select, update
 from core.accounts.models import AccountLink, AccountMail
 from core.audit import service as audit
 from core.auth.fingerprints import fingerprint
-from core.auth.models import User
+from core.auth.models import ApiToken, User
 from core.auth.passwords import hash_password
 from core.auth.service import find_user, normalise_email
 from core.db import db
@@ -55,7 +55,7 @@ def _new_link(user: User, purpose: str, lifetime: timedelta,
     return token
 
 
-def invite(tenant: Tenant, email: str) -> User:
+def invite(tenant: Tenant, email: str) -> tuple[User, AccountMail]:
     """Make an account with no password for ``email`` and queue its invitation (the caller
     adds the role and commits)."""
     user = User(email=normalise_email(email), display_name=normalise_email(email),
@@ -64,37 +64,40 @@ def invite(tenant: Tenant, email: str) -> User:
     db.session.flush()
     days = current_app.config["DHR_INVITATION_DAYS"]
     token = _new_link(user, INVITATION, timedelta(days=days), tenant)
-    db.session.add(AccountMail(
+    message = AccountMail(
         tenant_id=tenant.id, recipient=user.email,
         subject=f"You have been invited to DHR Hub by {tenant.name}",
         body=(f"{tenant.name} has invited you to DHR Hub, where it runs Domestic Homicide "
               f"Reviews.\n\nChoose your password here (the link works once, for {days} days):"
               f"\n{_link_url(token)}\n\nYou will then set up an authenticator app on your "
-              "phone. If you did not expect this email, ignore it.")))
+              "phone. If you did not expect this email, ignore it."))
+    db.session.add(message)
     audit.record("member.invited", object_type="user", object_id=user.id, tenant_id=tenant.id)
-    return user
+    return user, message
 
 
-def request_reset(email: str) -> None:
+def request_reset(email: str) -> AccountMail | None:
     """Queue a reset link if an active account uses ``email``; audit either way."""
     user = find_user(email)
     if user is None or not user.active:
         audit.record("auth.reset_requested", actor=(None, "unknown account"),
                      details={"typed": fingerprint(email), "sent": False})
         db.session.commit()
-        return
+        return None
     minutes = current_app.config["DHR_RESET_MINUTES"]
     token = _new_link(user, RESET, timedelta(minutes=minutes))
-    db.session.add(AccountMail(
+    message = AccountMail(
         recipient=user.email, subject="Reset your DHR Hub password",
         body=(f"Someone asked to reset the password of your DHR Hub account.\n\nChoose a new "
               f"password here (the link works once, for {minutes} minutes):\n"
               f"{_link_url(token)}\n\nYou will still need your authenticator app to sign in. "
               "If you did not ask for this, ignore this email: your password stays as it "
-              "is.")))
+              "is."))
+    db.session.add(message)
     audit.record("auth.reset_requested", object_type="user", object_id=user.id,
                  actor=(user.id, user.email), details={"sent": True})
     db.session.commit()
+    return message
 
 
 def open_link(token: str) -> AccountLink | None:
@@ -141,8 +144,8 @@ def check_password(user: User, password: str, again: str, name: str | None) -> N
 
 
 def use_link(link: AccountLink, password: str, again: str, name: str | None) -> User:
-    """Set the password (and, for an invitation, the name); the link is spent and every
-    session of the account ends."""
+    """Set the password (and, for an invitation, the name); the link is spent, and every
+    session and API token of the account ends."""
     user = db.session.get(User, link.user_id)
     check_password(user, password, again, name)
     if name is not None:
@@ -150,6 +153,10 @@ def use_link(link: AccountLink, password: str, again: str, name: str | None) -> 
     user.password_hash = hash_password(password)
     user.session_epoch = (user.session_epoch or 0) + 1
     link.used_at = utcnow()
+    # whoever had the account before the reset may have made tokens: none survive it
+    db.session.execute(update(ApiToken).where(
+        ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(
+        revoked_at=link.used_at))
     action = "auth.invitation_accepted" if link.purpose == INVITATION else "auth.password_reset"
     audit.record(action, object_type="user", object_id=user.id, actor=(user.id, user.email))
     db.session.commit()

@@ -24,8 +24,9 @@ def forgotten():
     if not service.EMAIL.match(email):
         return render_template("accounts/forgotten.html", form=form, errors={"email": _(
             "Enter an email address in the correct format, like name@example.org")}), 400
-    service.request_reset(email)
-    mail.deliver()  # now if the mail server answers; `send-reminders` retries if not
+    message = service.request_reset(email)
+    if message is not None:
+        mail.send_later(message.id)  # `send-reminders` retries if the server does not answer
     # The same page whether or not an account uses the address.
     return render_template("accounts/check_email.html", email=email,
                            minutes=current_app.config["DHR_RESET_MINUTES"])

@@ -32,9 +32,9 @@ def members(tenant: Tenant) -> list[dict]:
     return list(grouped.values())
 
 
-def add_role(tenant: Tenant, email: str, role: str) -> tuple[Membership, bool]:
+def add_role(tenant: Tenant, email: str, role: str) -> tuple[Membership, object]:
     """Give the role; someone with no account yet is invited (an account with no password
-    and an emailed link). Returns the membership and whether an invitation went."""
+    and an emailed link). Returns the membership and the invitation's mail, if any."""
     if role not in set(TenantRole):
         raise MemberProblem(422, "role", _("Choose a role."))
     email = email.strip().lower()
@@ -42,9 +42,9 @@ def add_role(tenant: Tenant, email: str, role: str) -> tuple[Membership, bool]:
         raise MemberProblem(422, "email", _(
             "Enter an email address in the correct format, like name@example.org"))
     user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-    invited = user is None
-    if invited:
-        user = accounts.invite(tenant, email)
+    invitation = None
+    if user is None:
+        user, invitation = accounts.invite(tenant, email)
     exists = db.session.scalar(select(Membership).where(
         Membership.user_id == user.id, Membership.tenant_id == tenant.id,
         Membership.role == role))
@@ -56,7 +56,7 @@ def add_role(tenant: Tenant, email: str, role: str) -> tuple[Membership, bool]:
     audit.record("member.role_added", object_type="user", object_id=user.id,
                  tenant_id=tenant.id, details={"role": role})
     db.session.commit()
-    return membership, invited
+    return membership, invitation
 
 
 def remove_role(tenant: Tenant, membership_id: uuid.UUID) -> bool:

@@ -44,12 +44,12 @@ def members():
 @requires("member.manage")
 def add():
     try:
-        _membership, invited = service.add_role(g.tenant, request.form.get("email", "")[:300],
-                                                request.form.get("role", ""))
+        _membership, invitation = service.add_role(
+            g.tenant, request.form.get("email", "")[:300], request.form.get("role", ""))
     except service.MemberProblem as problem:
         return _page({problem.field: problem.message}, request.form, problem.status)
-    if invited:
-        mail.deliver()  # now if the mail server answers; `send-reminders` retries if not
+    if invitation is not None:
+        mail.send_later(invitation.id)  # `send-reminders` retries if the server is down
         flash(_("We have emailed an invitation to %(email)s. The link works for %(days)s "
                 "days.", email=request.form["email"].strip().lower(),
                 days=current_app.config["DHR_INVITATION_DAYS"]))

@@ -7,6 +7,7 @@ from types import MappingProxyType
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.audit import service as audit
@@ -165,7 +166,12 @@ def remove_record(review: Review, kind: Kind, record, expected_version: int | No
         raise RecordConflict(_("This recommendation has actions in the action plan. Remove "
                                "them first."))
     _local_objections(review, kind, "remove", {}, roles)
-    timeline.add(review, "record", f"{kind.key}.removed", {"id": str(record.id)})
-    audit.record(f"{kind.key}.remove", object_type=kind.key, object_id=record.id)
-    db.session.delete(record)
-    db.session.commit()
+    try:  # a concurrent edit, or an action added to the recommendation meanwhile
+        timeline.add(review, "record", f"{kind.key}.removed", {"id": str(record.id)})
+        audit.record(f"{kind.key}.remove", object_type=kind.key, object_id=record.id)
+        db.session.delete(record)
+        db.session.commit()
+    except (StaleDataError, IntegrityError):
+        db.session.rollback()
+        raise RecordConflict(_("Someone changed this record while you were removing it. "
+                               "Reload it and check before you try again.")) from None

@@ -104,3 +104,34 @@ def test_a_recommendation_with_actions_stays_until_they_go(client, world):
     assert client.post(f"{base}/recommendations/{recommendation}/remove",
                        data={"version": "1"}).status_code == 302
     assert client.get(f"{base}/recommendations/{recommendation}").status_code == 404
+
+
+def test_a_removal_that_loses_a_race_with_an_edit_is_a_409(client, world, admin_engine,
+                                                           monkeypatch):
+    """The record changed between reading it and removing it: nothing is removed."""
+    from sqlalchemy import text
+
+    from core.reviews import timeline
+
+    api = Api(client, world)
+    rid, member = world.reviews["alpha"][0].id, world.items[("alpha", "panel_members")]
+    real_add = timeline.add
+
+    def edit_meanwhile(*args, **kwargs):
+        with admin_engine.begin() as conn:  # another person's edit lands first
+            if admin_engine.dialect.name == "postgresql":  # row-level security binds the owner
+                conn.execute(text("SELECT set_config('dhr.tenant_id', :t, true)"),
+                             {"t": str(world.tenants["alpha"].id)})
+            conn.execute(text("UPDATE panel_members SET version = version + 1, "
+                              "name = 'Edited meanwhile' WHERE id = :i"),
+                         {"i": member.hex if admin_engine.dialect.name == "sqlite"
+                          else str(member)})
+        return real_add(*args, **kwargs)
+
+    monkeypatch.setattr(timeline, "add", edit_meanwhile)
+    lost = client.delete(f"/api/v1/t/alpha/reviews/{rid}/panel-members/{member}",
+                         headers=api._h("review_coordinator"))
+    monkeypatch.undo()
+    assert lost.status_code == 409 and "while you were removing it" in lost.json["errors"][0][
+        "message"]
+    assert api.get(f"/reviews/{rid}/panel-members/{member}").json["name"] == "Edited meanwhile"

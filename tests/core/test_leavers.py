@@ -54,3 +54,31 @@ def test_an_account_that_belongs_nowhere_is_deleted_with_its_sign_in_events(app,
     assert any(e.actor == EMAIL for e in db.session.scalars(select(AuditEvent).where(
         AuditEvent.tenant_id == world.tenants["alpha"].id)))
     assert verify() == (db.session.scalar(select(func.count()).select_from(AuditEvent)), None)
+
+
+def test_deleting_an_account_takes_its_unsent_mail_and_links(app, client, world):
+    """An invitation that never went holds a live link: it goes with the account."""
+    from core.accounts.models import AccountLink, AccountMail
+
+    app.extensions["dhr_mail_transport"] = _Down()
+    sign_in(client, "csp_admin@alpha.test")
+    assert client.post("/t/alpha/members", data={"email": "gone@alpha.test",
+                                                 "role": "viewer"}).status_code == 302
+    from core.accounts import mail
+
+    mail.wait()
+    user = db.session.scalar(select(User).where(User.email == "gone@alpha.test"))
+    db.session.execute(delete(Membership).where(Membership.user_id == user.id))
+    db.session.commit()
+    done = app.test_cli_runner().invoke(args=["dhr", "users", "delete", "gone@alpha.test",
+                                              "--confirm", "gone@alpha.test"])
+    assert done.exit_code == 0, done.output
+    db.session.expire_all()
+    assert db.session.scalars(select(AccountMail).where(
+        AccountMail.recipient == "gone@alpha.test")).all() == []
+    assert db.session.scalars(select(AccountLink)).all() == []
+
+
+class _Down:
+    def send(self, *args):
+        raise ConnectionRefusedError("mail server down")
