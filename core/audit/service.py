@@ -69,6 +69,20 @@ def who() -> tuple[uuid.UUID | None, str]:
     return user.id, user.email
 
 
+def about_review(review) -> None:
+    """The request is about this review: its events belong to the review's partnership.
+    In a joint review that is the lead, even when a partner acts, so the lead (whose data it
+    is) has them in its trail, and they stay when the partner leaves."""
+    if has_request_context():
+        g.dhr_review_owner = review.tenant_id
+
+
+def _owner() -> uuid.UUID | None:
+    if has_request_context():
+        return g.get("dhr_review_owner")
+    return None
+
+
 def record(
     action: str,
     *,
@@ -97,7 +111,7 @@ def record(
         occurred_at=utcnow(),
         actor_id=actor_id,
         actor=actor_label,
-        tenant_id=tenant_id or (ctx.tenant_id if ctx else None),
+        tenant_id=tenant_id or _owner() or (ctx.tenant_id if ctx else None),
         action=action,
         object_type=object_type,
         object_id=str(object_id) if object_id is not None else None,

@@ -28,8 +28,12 @@ def list_reviews() -> list[Review]:
 
 
 def find_review(review_id: uuid.UUID) -> Review | None:
-    """The review, if the current tenant owns it (no audit: callers audit what they do)."""
-    return db.session.scalar(select(Review).where(Review.id == review_id))
+    """The review, if the current tenant owns it or shares in it (no audit: callers audit
+    what they do; their events belong to the review's owner)."""
+    review = db.session.scalar(select(Review).where(Review.id == review_id))
+    if review is not None:
+        audit.about_review(review)
+    return review
 
 
 def get_review(review_id: uuid.UUID) -> Review | None:

@@ -182,3 +182,28 @@ def test_a_partners_reads_of_the_joint_review_are_in_the_leads_audit_export(join
                for r in partner_rows)
     assert any(r["object_id"] == added for r in partner_rows)  # a record it added
     assert {r["object_id"] for r in partner_rows} == {str(rid), added}
+
+
+def test_a_partners_work_on_the_joint_review_stays_with_the_lead_when_the_partner_leaves(
+        joint, world, app):
+    """Events about the lead's review belong to the lead, whoever acted: offboarding the
+    partner erases the partner's own trail, not the lead's record of what it did."""
+    from sqlalchemy import select
+
+    from core.audit.models import AuditEvent
+    from core.audit.service import verify
+
+    rid, partner = joint["rid"], joint["partner"]
+    assert partner.get(f"/reviews/{rid}").status_code == 200
+    reads = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "review.read", AuditEvent.object_id == str(rid),
+        AuditEvent.actor == "review_coordinator@beta.test")).all()
+    assert reads and {e.tenant_id for e in reads} == {world.tenants["alpha"].id}
+    done = app.test_cli_runner().invoke(args=["dhr", "tenant", "offboard", "beta",
+                                              "--confirm", "beta"])
+    assert done.exit_code == 0, done.output
+    db.session.expire_all()
+    kept = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "review.read", AuditEvent.object_id == str(rid))).all()
+    assert any(e.actor == "review_coordinator@beta.test" for e in kept)
+    assert verify()[1] is None
