@@ -4,15 +4,17 @@ find it:
 
 - plain text, line by line;
 - PDF: the text layer of each page, comments and other annotations (with their authors),
-  form fields, bookmarks, attached files, the document details and the XMP metadata;
+  form fields, bookmarks, attached files (each read as its own kind), the document details
+  and the XMP metadata;
 - DOCX: body, tables, every header and footer (first-page and even-page ones too), text
-  boxes, content controls, comments, footnotes, endnotes,
+  boxes, content controls, pictures' alternative text, comments, footnotes, endnotes,
   tracked insertions and deletions, the names of the people who made changes or comments,
   and the file details (core, extended and custom properties);
 - ODT: content, styles and metadata.
 
 It fails closed: a file that cannot be read counts as a hit, and so does a PDF page that is
-only an image (a scan without a text layer cannot be checked)."""
+only an image (a scan without a text layer cannot be checked), an attachment of a kind it
+cannot read, and a DOCX or ODT that would unzip to more than 200 MB."""
 from __future__ import annotations
 
 import io
@@ -77,10 +79,9 @@ def segments(content: bytes, content_type: str) -> list[tuple[str, str]]:
     """(where, text) pieces of a file, so a hit can say where it is."""
     if content_type == filetypes.PDF:
         return _pdf(content)
-    if content_type == filetypes.DOCX:
-        return _docx(content)
-    if content_type == filetypes.ODT:
-        return _odt(content)
+    if content_type in (filetypes.DOCX, filetypes.ODT):
+        _refuse_bombs(content)
+        return _docx(content) if content_type == filetypes.DOCX else _odt(content)
     text = content.decode("utf-8", errors="replace")
     return [(_("line %(n)s", n=i), line) for i, line in enumerate(text.splitlines(), 1)]
 
@@ -107,12 +108,26 @@ def _pdf(content: bytes) -> list[tuple[str, str]]:
     out += [(_("bookmarks"), title) for title in _outline_titles(reader.outline)]
     for name, files in reader.attachments.items():
         out.append((_("attached files"), name))
-        out += [(_("attached file %(name)s", name=name), data.decode("utf-8", "replace"))
-                for data in files]
+        for data in files:  # read as its own kind: an attached Word file is searched too
+            kind = filetypes.sniff(data)
+            where = _("attached file %(name)s", name=name)
+            out += ([(f"{where}: {w}", text) for w, text in segments(data, kind)] if kind
+                    else [(where, UNREADABLE)])
     return out
 
 
-UNCHECKABLE = "\x00image-only"  # a marker no search term can match: see scan_file
+UNZIPPED_LIMIT = 200 * 1024 * 1024
+
+
+def _refuse_bombs(content: bytes) -> None:
+    """A small file that unzips to gigabytes would exhaust the worker: not read, not cleared."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        if sum(info.file_size for info in archive.infolist()) > UNZIPPED_LIMIT:
+            raise ValueError("the file unzips to more than 200 MB")
+
+
+UNCHECKABLE = "\x00image-only"  # markers no search term can match: see scan_file
+UNREADABLE = "\x00unreadable"
 
 
 def _has_images(page) -> bool:
@@ -191,6 +206,10 @@ def _docx_part(name: str, root) -> list[tuple[str, str]]:
               if k.rsplit("}", 1)[-1] in ("author", "initials", "providerId", "userId")]
     if people:
         out.append((_("names of people who made changes or comments"), " ; ".join(people)))
+    described = [v for e in root.iter() if e.tag.rsplit("}", 1)[-1] == "docPr"
+                 for k, v in e.attrib.items() if k in ("descr", "title")]
+    if described:  # pictures' alternative text
+        out.append((_("image descriptions"), " ; ".join(described)))
     return out
 
 
@@ -212,9 +231,9 @@ def scan_file(title: str, number: int, content: bytes, content_type: str,
         return [Hit(title, number, _("whole file"), _("could not be read"), "", "")]
     hits, seen = [], set()
     for where, text in pieces:
-        if text == UNCHECKABLE:
-            hits.append(Hit(title, number, where, _("an image without text: cannot be checked"),
-                            "", ""))
+        if text in (UNCHECKABLE, UNREADABLE):
+            hits.append(Hit(title, number, where, _("an image without text: cannot be checked")
+                            if text == UNCHECKABLE else _("could not be read"), "", ""))
             continue
         for term in terms:
             match = _pattern(term.text).search(text or "")

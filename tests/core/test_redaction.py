@@ -209,6 +209,8 @@ def test_pdf_comments_xmp_fields_bookmarks_and_attachments_are_searched():
     writer.add_annotation(0, Text(rect=(50, 550, 200, 650), text="Was this Seedy T?"))
     writer.add_outline_item(title="Chronology for 12 Invented Road", page_number=0)
     writer.add_attachment("notes.txt", b"Seeded Testname, notes")
+    writer.add_attachment("report.docx", word("Adult A was born on 3 March 1980."))
+    writer.add_attachment("blob.bin", b"\x00\x01\x02 binary")
     writer.xmp_metadata = (  # a creator left in the XMP packet, not in the document details
         b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
         b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
@@ -219,7 +221,9 @@ def test_pdf_comments_xmp_fields_bookmarks_and_attachments_are_searched():
     writer.write(out)
     hits = _where(redaction.scan_file("Overview", 3, out.getvalue(), filetypes.PDF, TERMS))
     assert {("comments on page 1", "other name"), ("bookmarks", "address"),
-            ("attached file notes.txt", "real name"), ("file details: XMP", "real name"),
+            ("attached file notes.txt: line 1", "real name"),
+            ("attached file report.docx: paragraph 2", "date of birth"),
+            ("attached file blob.bin", "could not be read"), ("file details: XMP", "real name"),
             ("form fields", "address")} <= hits
     assert not any(where == "page 1" for where, _ in hits)
 
@@ -234,3 +238,27 @@ def test_a_pdf_page_that_is_only_an_image_is_not_cleared():
         ("page 1", "an image without text: cannot be checked")]
     assert redaction.scan_file("Overview", 4, pdf("Adult A.", extra=image), filetypes.PDF,
                                TERMS) == []
+
+
+def test_docx_picture_descriptions_are_searched_and_zip_bombs_are_not_opened():
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    pictured = document.add_paragraph()
+    pictured._p.append(parse_xml(
+        f'<w:r {W_NS} xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/'
+        'wordprocessingDrawing"><w:drawing><wp:inline><wp:docPr id="1" name="Picture 1" '
+        'descr="Photo of Seeded Testname"/></wp:inline></w:drawing></w:r>'))
+    out = io.BytesIO()
+    document.save(out)
+    hits = _where(redaction.scan_file("Overview", 1, out.getvalue(), filetypes.DOCX, TERMS))
+    assert ("image descriptions", "real name") in hits
+    import zipfile
+
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"\0" * (redaction.UNZIPPED_LIMIT + 1))
+    assert len(bomb.getvalue()) < 1024 * 1024
+    refused = redaction.scan_file("Overview", 1, bomb.getvalue(), filetypes.DOCX, TERMS)
+    assert [(h.where, h.what) for h in refused] == [("whole file", "could not be read")]
