@@ -13,14 +13,9 @@ from tenants.models import utcnow
 from tenants.scoping import TenantScoped
 
 
-class OutboxMessage(TenantScoped, Model):
-    __tablename__ = "outbox_messages"
-    # One message per reason: running the reminder scan twice adds nothing twice.
-    __table_args__ = (UniqueConstraint("tenant_id", "dedupe_key"),)
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
-    review_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("reviews.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(32))
-    dedupe_key: Mapped[str] = mapped_column(String(200))
+class Letter:
+    """What every queued email holds, and how its sending went (see sender.send_each)."""
+
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
@@ -28,3 +23,13 @@ class OutboxMessage(TenantScoped, Model):
     sent_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
+
+
+class OutboxMessage(Letter, TenantScoped, Model):
+    __tablename__ = "outbox_messages"
+    # One message per reason: running the reminder scan twice adds nothing twice.
+    __table_args__ = (UniqueConstraint("tenant_id", "dedupe_key"),)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    review_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("reviews.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    dedupe_key: Mapped[str] = mapped_column(String(200))
