@@ -7,7 +7,7 @@ from types import MappingProxyType
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InvalidRequestError
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.audit import service as audit
@@ -95,7 +95,12 @@ def add_record(review: Review, kind: Kind, data: dict, roles=()):
                  details={"review": str(review.id)})
     if isinstance(record, AgencyReportRequest) and record.contact_email:
         outbox.agency_report_requested(review, record)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # what it refers to was removed meanwhile
+        db.session.rollback()
+        raise RecordConflict(_("Something this record refers to was removed while you were "
+                               "adding it. Reload the page and try again.")) from None
     return record
 
 
@@ -135,7 +140,11 @@ def update_record(review: Review, kind: Kind, record, data: dict,
         db.session.commit()
     except StaleDataError:  # lost a race with another edit: theirs stands, ours is refused
         db.session.rollback()
-        db.session.refresh(record)
+        try:
+            db.session.refresh(record)
+        except InvalidRequestError:  # not another edit: the record was removed
+            raise RecordConflict(_("Someone removed this record while you were changing "
+                                   "it.")) from None
         raise _conflict(record, data) from None
     return record
 

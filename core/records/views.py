@@ -102,7 +102,8 @@ def _remove_view(kind: Kind):
         if record is None or not allows(g.roles, kind.read_permission):
             abort(404)
         context = {"review": review, "kind": kind, "record": record}
-        if request.method == "GET":
+        if request.method == "GET":  # the page shows the record: a read
+            audit.read(kind.key, review.id, item=str(record.id))
             return render_template("records/remove.html", errors={}, **context)
         try:
             service.remove_record(review, kind, record, _int(request.form.get("version")),

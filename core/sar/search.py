@@ -16,7 +16,7 @@ from core.dataops.tables import tenant_tables
 from core.db import db
 from core.documents.models import Document, DocumentVersion
 from core.documents.service import store
-from core.names.redaction import segments
+from core.names.redaction import UNCHECKABLE, UNREADABLE, segments
 
 SKIP = {"subject_access_requests"}  # the requests themselves are not the person's records
 
@@ -70,6 +70,10 @@ def find(tenant_id, terms_text: str) -> tuple[list[Mention], dict]:
             pieces = [("whole file", "")]
             files[version.sha256] = (f"{title} v{version.number} (unreadable)", content)
         for where, text in pieces:
+            if text in (UNCHECKABLE, UNREADABLE):  # a scan or an attachment: by hand
+                files.setdefault(version.sha256, (
+                    f"{title} v{version.number} (not fully readable: {where})", content))
+                continue
             for term in terms:
                 found = _snippet(text or "", term)
                 if found:

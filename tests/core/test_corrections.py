@@ -12,6 +12,8 @@ from core.records.kinds import BY_SLUG
 from core.records.models import PanelMember
 from tenants.context import tenant_scope
 from tests.core.test_review_journey_api import Api
+from core.auth.roles import PERMISSIONS
+from tenants.roles import TenantRole
 from tests.factories import sign_in
 
 FIELDS = {"scoping-returns": ("agency", "Corrected Agency"),
@@ -59,7 +61,7 @@ def test_a_panel_member_is_corrected_through_the_page(client, world):
         assert (row.name, row.agency) == ("Corrected Officer (invented)", "Police")
 
 
-def test_viewers_cannot_correct_and_need_to_know_holds(client, world):
+def test_viewers_cannot_correct_and_need_to_know_holds(client, world, monkeypatch):
     api = Api(client, world)
     rid, contact = world.reviews["alpha"][0].id, world.items[("alpha", "family_contacts")]
     viewer = client.patch(f"/api/v1/t/alpha/reviews/{rid}/family-contacts/{contact}",
@@ -68,6 +70,12 @@ def test_viewers_cannot_correct_and_need_to_know_holds(client, world):
     sign_in(client, "viewer@alpha.test")
     assert client.get(f"/t/alpha/reviews/{rid}/family-contacts/{contact}").status_code in (
         403, 404)
+    # a role that may change records but not read family contacts may not change them either
+    monkeypatch.setitem(PERMISSIONS, "family.read", frozenset({TenantRole.CSP_CHAIR}))
+    hidden = client.patch(f"/api/v1/t/alpha/reviews/{rid}/family-contacts/{contact}",
+                          json={"relationship": "cousin"}, headers=api._h("review_coordinator"))
+    assert hidden.status_code == 404
+    monkeypatch.undo()
     blank = api.post(f"/reviews/{rid}/panel-members", {"agency": "x", "name": "y"}).json
     emptied = client.patch(f"/api/v1/t/alpha/reviews/{rid}/panel-members/{blank['id']}",
                            json={"name": ""}, headers=api._h("review_coordinator"))
@@ -135,3 +143,31 @@ def test_a_removal_that_loses_a_race_with_an_edit_is_a_409(client, world, admin_
     assert lost.status_code == 409 and "while you were removing it" in lost.json["errors"][0][
         "message"]
     assert api.get(f"/reviews/{rid}/panel-members/{member}").json["name"] == "Edited meanwhile"
+
+
+def test_an_edit_of_a_record_removed_meanwhile_is_a_409(client, world, admin_engine,
+                                                        monkeypatch):
+    from sqlalchemy import text
+
+    from core.reviews import timeline
+
+    api = Api(client, world)
+    rid, meeting = world.reviews["alpha"][0].id, world.items[("alpha", "panel_meetings")]
+    real_add = timeline.add
+
+    def removed_meanwhile(*args, **kwargs):
+        with admin_engine.begin() as conn:
+            if admin_engine.dialect.name == "postgresql":
+                conn.execute(text("SELECT set_config('dhr.tenant_id', :t, true)"),
+                             {"t": str(world.tenants["alpha"].id)})
+            conn.execute(text("DELETE FROM panel_meetings WHERE id = :i"),
+                         {"i": meeting.hex if admin_engine.dialect.name == "sqlite"
+                          else str(meeting)})
+        return real_add(*args, **kwargs)
+
+    monkeypatch.setattr(timeline, "add", removed_meanwhile)
+    lost = client.patch(f"/api/v1/t/alpha/reviews/{rid}/panel-meetings/{meeting}",
+                        json={"summary": "Too late"}, headers=api._h("review_coordinator"))
+    monkeypatch.undo()
+    assert lost.status_code == 409 and "removed this record" in lost.json["errors"][0][
+        "message"]

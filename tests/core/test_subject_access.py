@@ -64,3 +64,23 @@ def test_only_the_chair_runs_subject_access_and_bad_input_is_named(client, world
     html = bad.get_data(as_text=True)
     assert bad.status_code == 400 and "Enter who is asking" in html
     assert "Enter at least one name" in html and "Enter a date" in html
+
+
+def test_a_scanned_page_is_put_in_the_bundle_to_be_read_by_hand(app, world):
+    """The search cannot read a scan: the file goes in the bundle, marked, not skipped."""
+    from core.sar.search import bundle, find
+    from tests.core.test_redaction import pdf
+
+    image = b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray " \
+            b"/BitsPerComponent 8 /Length 1 >>\nstream\n\xff\nendstream"
+    alpha = world.tenants["alpha"]
+    with tenant_scope(alpha.id):
+        review = find_review(world.reviews["alpha"][0].id)
+        documents.upload(review, pdf("", extra=image), "scan.pdf", kind="other",
+                         title="Scanned letter")
+        mentions, found = find(alpha.id, "Seeded Sister")
+    assert mentions == []
+    labels = [entry[0] for entry in found["files"].values()]
+    assert any(label.startswith("Scanned letter v1 (not fully readable") for label in labels)
+    with zipfile.ZipFile(io.BytesIO(bundle(mentions, found))) as archive:
+        assert any(n.startswith("files/") for n in archive.namelist())
