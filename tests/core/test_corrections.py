@@ -7,13 +7,13 @@ import pytest
 from sqlalchemy import select
 
 from core.audit.models import AuditEvent
+from core.auth.roles import PERMISSIONS
 from core.db import db
 from core.records.kinds import BY_SLUG
 from core.records.models import PanelMember
 from tenants.context import tenant_scope
-from tests.core.test_review_journey_api import Api
-from core.auth.roles import PERMISSIONS
 from tenants.roles import TenantRole
+from tests.core.test_review_journey_api import Api
 from tests.factories import sign_in
 
 FIELDS = {"scoping-returns": ("agency", "Corrected Agency"),
