@@ -68,11 +68,13 @@ def find(tenant_id, terms_text: str) -> tuple[list[Mention], dict]:
             pieces = segments(content, version.content_type)
         except Exception:  # noqa: BLE001 (unreadable: listed so a person checks it by hand)
             pieces = [("whole file", "")]
-            files[version.sha256] = (f"{title} v{version.number} (unreadable)", content)
+            files[version.sha256] = (f"{title} v{version.number} (unreadable)", content,
+                                     version.filename)
         for where, text in pieces:
             if text in (UNCHECKABLE, UNREADABLE):  # a scan or an attachment: by hand
                 files.setdefault(version.sha256, (
-                    f"{title} v{version.number} (not fully readable: {where})", content))
+                    f"{title} v{version.number} (not fully readable: {where})", content,
+                    version.filename))
                 continue
             for term in terms:
                 found = _snippet(text or "", term)
@@ -98,6 +100,5 @@ def bundle(mentions: list[Mention], found: dict) -> bytes:
                 json.dumps({k: _plain(v) for k, v in r.items()}, ensure_ascii=False,
                            sort_keys=True) + "\n" for r in rows.values()))
         for sha, entry in found["files"].items():
-            filename = entry[2] if len(entry) > 2 else "file"
-            archive.writestr(f"files/{sha[:12]}-{filename}", entry[1])
+            archive.writestr(f"files/{sha[:12]}-{entry[2]}", entry[1])
     return out.getvalue()

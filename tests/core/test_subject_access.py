@@ -83,4 +83,5 @@ def test_a_scanned_page_is_put_in_the_bundle_to_be_read_by_hand(app, world):
     labels = [entry[0] for entry in found["files"].values()]
     assert any(label.startswith("Scanned letter v1 (not fully readable") for label in labels)
     with zipfile.ZipFile(io.BytesIO(bundle(mentions, found))) as archive:
-        assert any(n.startswith("files/") for n in archive.namelist())
+        assert any(n.startswith("files/") and n.endswith("-scan.pdf")
+                   for n in archive.namelist())
