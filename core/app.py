@@ -6,7 +6,7 @@ import uuid
 from pathlib import Path
 
 import jinja2
-from flask import Flask, g
+from flask import Flask, g, request
 from flask_babel import get_locale
 from flask_login import LoginManager, current_user
 from flask_migrate import Migrate
@@ -27,7 +27,9 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 login_manager.login_view = "auth.sign_in"
 login_manager.login_message = None
-login_manager.session_protection = "strong"
+# Flask-Login's "strong" protection reads a client's X-Forwarded-For whatever the proxy
+# setting: core/auth/sessions.py binds each session to request.remote_addr instead.
+login_manager.session_protection = None
 
 
 class DhrApi(Api):
@@ -63,6 +65,10 @@ def create_app(config: dict | None = None) -> Flask:
         hops = app.config["DHR_PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
+    from core.web.head import HeadIsGet
+
+    app.wsgi_app = HeadIsGet(app.wsgi_app)
+
     import core.models  # noqa: F401  (the whole schema, for Alembic and the walls)
     import tenants.scoping  # noqa: F401  (installs the isolation listeners)
 
@@ -75,6 +81,9 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     Migrate(app, db, directory=str(MIGRATIONS))
     i18n.init_app(app)
+    from core.web import inputs
+
+    inputs.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     from core.auth import limits, sessions
@@ -109,6 +118,9 @@ def _check_production(app: Flask) -> None:
     if not app.config["DHR_BASE_URL"].startswith("https://"):
         raise ConfigError("production needs DHR_BASE_URL, the https:// address people use: "
                           "links in invitation and reset emails start with it")
+    if not app.config.get("DHR_REDIS_URL"):
+        raise ConfigError("production needs DHR_REDIS_URL: sign-in attempts must be counted "
+                          "in one place that every instance shares")
 
 
 def _templates(app: Flask) -> None:
@@ -223,8 +235,10 @@ def _request_hooks(app: Flask) -> None:
 
     @app.after_request
     def _no_store(response):
-        # Case data must never sit in a shared or browser cache.
-        if getattr(g, "tenant", None) is not None or current_user.is_authenticated:
+        # Case data must never sit in a shared or browser cache: every answer of the API
+        # (the admin API's too, which has no tenant) and every signed-in or tenant page.
+        if getattr(g, "tenant", None) is not None or current_user.is_authenticated \
+                or request.path.startswith("/api/"):
             response.headers["Cache-Control"] = "no-store"
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         return response

@@ -38,12 +38,13 @@ def reset_password(email: str):
 
     from core.audit import service as audit
     from core.auth.passwords import hash_password
+    from core.auth.sessions import end_all
     from core.db import db
 
     user = _user_or_fail(email)
     temporary = secrets.token_urlsafe(12)
     user.password_hash = hash_password(temporary)
-    user.session_epoch = (user.session_epoch or 0) + 1  # every session ends
+    end_all(user)  # every session ends
     audit.record("auth.password_reset", object_type="user", object_id=user.id,
                  actor=(None, "command line"))
     db.session.commit()
@@ -59,11 +60,12 @@ def reset_second_factor(email: str):
 
     from core.audit import service as audit
     from core.auth.models import RecoveryCode
+    from core.auth.sessions import end_all
     from core.db import db
 
     user = _user_or_fail(email)
     user.totp_secret, user.totp_pending_secret, user.totp_last_step = None, None, 0
-    user.session_epoch = (user.session_epoch or 0) + 1
+    end_all(user)
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     audit.record("auth.second_factor_reset", object_type="user", object_id=user.id,
                  actor=(None, "command line"))
@@ -299,3 +301,9 @@ def send_reminders():
     click.echo(f"queued {report.queued}, sent {report.sent}, failed {report.failed} "
                "(failed messages stay in the outbox)")
     click.echo(f"account mail: sent {sent}, failed {failed}")
+    # A partnership whose work failed was rolled back; every other one went on.
+    for slug, why in report.refused:
+        click.echo(f"reminders failed for {slug}: {why}; nothing was queued or sent for it",
+                   err=True)
+    if report.refused:
+        raise SystemExit(1)

@@ -106,11 +106,12 @@ def problem(status: int, detail: str | None = None, errors=None, headers=None) -
     return response
 
 
-def _page(status: int, headers=None):
+def _page(status: int, headers=None, detail: str | None = None):
     template = f"errors/{status}.html" if status in (403, 404, 500, 503) else "errors/error.html"
     title = _titles().get(status, str(status))
     response = Response(
-        render_template(template, status=status, title=title, detail=_details().get(status, "")),
+        render_template(template, status=status, title=title,
+                        detail=detail or _details().get(status, "")),
         status=status,
     )
     for key, value in (headers or {}).items():
@@ -125,7 +126,7 @@ def handle_http(error: HTTPException):
     data = getattr(error, "data", None) or {}
     headers.update(data.get("headers") or {})
     if not is_api_request():
-        return _page(status, headers)
+        return _page(status, headers, data.get("detail"))
     errors = _field_errors(data["messages"]) if "messages" in data else data.get("problems")
     detail = data.get("detail")
     if status == 400 and errors and all(e["field"] is None for e in errors):

@@ -8,6 +8,8 @@ from urllib.parse import urlencode
 from flask import g, has_request_context, request, session
 from flask_babel import Babel, format_date
 
+from core.web.urls import path_link
+
 LANGUAGES = ("en", "cy")
 TRANSLATIONS = Path(__file__).parent / "translations"
 
@@ -40,7 +42,7 @@ def uk_date(value) -> str:
 def language_url(lang: str) -> str:
     """The page the person is on, in another language (its other query values kept)."""
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
-    return f"{request.path}?{urlencode([*args, ('lang', lang)])}"
+    return f"{path_link(request.path)}?{urlencode([*args, ('lang', lang)])}"
 
 
 def init_app(app) -> None:

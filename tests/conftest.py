@@ -99,6 +99,9 @@ def make_test_app(database, **overrides):
         "WTF_CSRF_ENABLED": False,
         "DHR_PASSWORD_HASH": "fast",
         "DHR_BLOB_DIR": tempfile.mkdtemp(prefix="dhr-blobs-"),
+        # each test app counts sign-in attempts in a file of its own
+        "RATELIMIT_STORAGE_URI": "dhr-sqlite://" + os.path.join(
+            tempfile.mkdtemp(prefix="dhr-limits-"), "limits.sqlite3"),
     }
     config.update(overrides)
     application = create_app(config)

@@ -7,7 +7,8 @@ from sqlalchemy import delete, select, update
 from core.accounts.models import AccountLink, AccountMail
 from core.audit import service as audit
 from core.audit.erasure import erase_user_events, spans
-from core.auth.models import ApiToken, RecoveryCode, User
+from core.auth import sessions
+from core.auth.models import ApiToken, RecoveryCode, User, UserSession
 from core.db import db
 from tenants.models import Membership, RegionMembership, utcnow
 
@@ -20,7 +21,7 @@ def deactivate(user: User, active: bool = False) -> None:
     """Deactivate (or reactivate) an account; deactivating ends its sessions and tokens."""
     user.active = active
     if not active:
-        user.session_epoch = (user.session_epoch or 0) + 1
+        sessions.end_all(user)
         db.session.execute(update(ApiToken).where(
             ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(
             revoked_at=utcnow()))
@@ -32,7 +33,7 @@ def deactivate(user: User, active: bool = False) -> None:
 def delete_accounts(user_ids: list) -> tuple[int, list[int]]:
     """Delete accounts with their codes, links and tokens, and erase their platform events,
     in the caller's transaction; return (accounts deleted, erased seqs)."""
-    for model in (RecoveryCode, AccountLink, ApiToken):
+    for model in (RecoveryCode, AccountLink, ApiToken, UserSession):
         db.session.execute(delete(model).where(model.user_id.in_(user_ids)))
     emails = select(User.email).where(User.id.in_(user_ids))
     db.session.execute(delete(AccountMail).where(AccountMail.recipient.in_(emails)))

@@ -5,7 +5,8 @@ nobody can sign in to it) and the person is emailed a link, good for a week, to 
 Anyone can ask for a reset link, good for an hour; the answer is the same whether or not an
 account uses the address. Either way the link is single use, only its hash is kept, and the
 second factor still stands: the next sign-in asks for the authenticator app's code (or sets
-one up, for a new account).
+one up, for a new account). Someone given a role who already has an account is emailed a
+notice instead (no link), so the admin's answer is the same either way.
 """
 from __future__ import annotations
 
@@ -16,16 +17,19 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from core.accounts.models import AccountLink, AccountMail
 from core.audit import service as audit
+from core.auth import sessions
 from core.auth.fingerprints import fingerprint
 from core.auth.models import ApiToken, User
 from core.auth.passwords import hash_password
 from core.auth.service import find_user, normalise_email
 from core.db import db
+from core.labels import role_label
 from tenants.models import Tenant, utcnow
 
 INVITATION, RESET = "invitation", "reset"
@@ -74,6 +78,24 @@ def invite(tenant: Tenant, email: str) -> tuple[User, AccountMail]:
     db.session.add(message)
     audit.record("member.invited", object_type="user", object_id=user.id, tenant_id=tenant.id)
     return user, message
+
+
+def role_notice(tenant: Tenant, user: User, role) -> AccountMail:
+    """Queue the email telling someone who already has an account that a partnership gave
+    them a role (the caller commits). Everyone given a role is emailed, with or without an
+    account, so the admin's answer does not show which addresses have one."""
+    with force_locale("en"):  # account mail is in English, as invitations are
+        label = role_label(role)
+    message = AccountMail(
+        tenant_id=tenant.id, recipient=user.email,
+        subject=f"You have been given a role in DHR Hub by {tenant.name}",
+        body=(f"{tenant.name} has given you the role {label} in DHR Hub, where it runs "
+              f"Domestic Homicide Reviews.\n\nSign in as usual to use it: "
+              f"{current_app.config['DHR_BASE_URL']}/\n\nIf you did not expect this email, "
+              f"contact {tenant.name} or the DHR Hub team: someone may have given your "
+              "address by mistake."))
+    db.session.add(message)
+    return message
 
 
 def request_reset(email: str) -> AccountMail | None:
@@ -151,7 +173,7 @@ def use_link(link: AccountLink, password: str, again: str, name: str | None) -> 
     if name is not None:
         user.display_name = name.strip()
     user.password_hash = hash_password(password)
-    user.session_epoch = (user.session_epoch or 0) + 1
+    sessions.end_all(user)
     link.used_at = utcnow()
     # whoever had the account before the reset may have made tokens: none survive it
     db.session.execute(update(ApiToken).where(

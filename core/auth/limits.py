@@ -1,8 +1,11 @@
 """Throttling sign-in (Flask-Limiter): failed attempts are counted per account and per
 address. The account key is a keyed fingerprint of what was typed, never the email itself.
-Redis holds the counts when DHR_REDIS_URL is set, so every instance shares them; otherwise
-each process counts in memory."""
+Counts are kept in one place whatever the setup: Redis when DHR_REDIS_URL is set (every
+instance shares them; production requires it), otherwise one SQLite file in the instance
+folder that every worker process shares (core/auth/limit_store.py)."""
 from __future__ import annotations
+
+from pathlib import Path
 
 from flask import current_app, request
 from flask_limiter import Limiter
@@ -14,8 +17,13 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enable
 
 
 def init_app(app) -> None:
+    from core.auth import limit_store  # noqa: F401  (registers the dhr-sqlite:// scheme)
+
+    shared = Path(app.instance_path) / "sign-in-limits.sqlite3"
+    if not app.config.get("DHR_REDIS_URL"):
+        shared.parent.mkdir(parents=True, exist_ok=True)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("DHR_REDIS_URL")
-                          or "memory://")
+                          or f"{limit_store.SCHEME}://{shared}")
     app.config.setdefault("RATELIMIT_KEY_PREFIX", app.config.get("DHR_RATELIMIT_PREFIX")
                           or "dhr-limits")
     limiter.init_app(app)

@@ -25,9 +25,15 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(stored: str, password: str) -> bool:
+    """Every call costs one argon2 verification, whatever is stored: an account invited
+    but with no password yet (an empty hash) must answer as slowly as any other, or the
+    time taken tells who has a pending invitation."""
     try:
         return _PROFILES[_profile].verify(stored, password)
-    except (VerificationError, InvalidHashError):
+    except InvalidHashError:
+        burn_time(password)
+        return False
+    except VerificationError:
         return False
 
 

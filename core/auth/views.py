@@ -16,17 +16,11 @@ from core.auth.guards import requires, tenant_pages
 from core.auth.models import User
 from core.db import db
 from core.lifecycle.messages import N_
+from core.web.urls import local_path
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 tenant_bp = Blueprint("tokens", __name__, url_prefix="/t/<slug>", template_folder="templates")
 tenant_pages(tenant_bp)
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only local paths: an open redirect would make a convincing phishing link."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
 
 
 def _pending_user() -> User | None:
@@ -65,7 +59,7 @@ def sign_in():
         if user is not None:
             sessions.fresh()
             session[sessions.PENDING] = {"user": str(user.id), "at": time.time(),
-                                         "next": _safe_next(request.args.get("next"))}
+                                         "next": local_path(request.args.get("next"))}
             step = "auth.second_factor" if user.totp_secret else "auth.set_up_second_factor"
             return redirect(url_for(step))
         form.email.errors = [_("Enter a correct email address and password")]
@@ -129,6 +123,7 @@ def set_up_second_factor():
 @login_required
 def sign_out():
     audit.record("auth.sign_out", object_type="user", object_id=current_user.id)
+    sessions.end()
     db.session.commit()
     logout_user()
     sessions.fresh()
@@ -144,7 +139,7 @@ def account():
 @bp.post("/account/sign-out-everywhere")
 @login_required
 def sign_out_everywhere():
-    current_user.session_epoch = (current_user.session_epoch or 0) + 1
+    sessions.end_all(current_user)
     audit.record("auth.signed_out_everywhere", object_type="user", object_id=current_user.id)
     db.session.commit()
     logout_user()

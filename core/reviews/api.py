@@ -119,7 +119,7 @@ def timeline(review_id: uuid.UUID):
 
     review = review_or_404(review_id)
     audit.read("timeline", review.id)
-    return events.of(review)
+    return events.of(review, g.roles)
 
 
 @blp.route("/reviews/<uuid:review_id>/holds", methods=["GET"])

@@ -138,4 +138,4 @@ def timeline_page(review_id: uuid.UUID):
     review = review_or_404(review_id)
     audit.read("timeline", review.id)
     return render_template("reviews/timeline.html", review=review,
-                           events=timeline.of(review))
+                           events=timeline.of(review, g.roles))

@@ -111,7 +111,7 @@ def test_what_was_typed_is_kept_only_as_a_fingerprint(client, world):
     for spelling in ("VIEWER@alpha.test", " viewer@ALPHA.test ", EMAIL, EMAIL, EMAIL):
         assert _password(client, spelling, "wrong").status_code == 400
     assert _password(client, EMAIL).status_code == 429  # all five counted as one account
-    keys = " ".join(limiter.storage.storage)
+    keys = " ".join(limiter.storage.keys())
     assert "account:" in keys and "alpha.test" not in keys and typed.lower() not in keys
     failed = db.session.scalars(select(AuditEvent).where(
         AuditEvent.action == "auth.sign_in_failed").order_by(AuditEvent.seq)).all()

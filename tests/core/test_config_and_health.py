@@ -56,6 +56,7 @@ def test_production_refuses_demo_data(monkeypatch, database, admin_engine):
     monkeypatch.setenv("DHR_SMTP_URL", "smtp://127.0.0.1:1025")
     monkeypatch.setenv("DHR_BASE_URL", "https://dhr.example")
     monkeypatch.setenv("DHR_CLAMD_URL", "unix:///run/clamav/clamd.ctl")
+    monkeypatch.setenv("DHR_REDIS_URL", "redis://127.0.0.1:6379/15")
     app = create_app({"SQLALCHEMY_DATABASE_URI": database.url})
     result = app.test_cli_runner().invoke(args=["dhr", "demo", "load"])
     assert result.exit_code != 0 and "never loaded in production" in result.output

@@ -49,6 +49,7 @@ def test_production_sends_hsts_and_moves_plain_http_to_https(database, tmp_path,
     app = create_app({"DHR_ENV": "production", "SECRET_KEY": "k" * 40,
                       "DHR_SMTP_URL": "smtp://127.0.0.1:1025",
                       "DHR_BASE_URL": "https://dhr.example", "DHR_UPLOAD_SCAN": "off",
+                      "DHR_REDIS_URL": "redis://127.0.0.1:6379/15",
                       "SQLALCHEMY_DATABASE_URI": database.url, "SESSION_COOKIE_SECURE": True,
                       "DHR_DEMO_ALLOWED": False})
     client = app.test_client()
