@@ -25,6 +25,7 @@ from core.auth.models import User
 from core.dataops.tables import tenant_tables
 from core.db import db
 from core.documents.service import store
+from core.filenames import archive_member
 from tenants.context import tenant_scope
 from tenants.models import Membership, Tenant, TenantPlugin, utcnow
 
@@ -53,7 +54,7 @@ def export(tenant: Tenant, path: Path) -> dict:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive, tenant_scope(tenant.id):
         for table in tenant_tables():
             rows = db.session.execute(select(table).where(table.c.tenant_id == tenant.id)).all()
-            archive.writestr(f"tables/{table.name}.jsonl", _jsonl(rows))
+            archive.writestr(archive_member("tables", f"{table.name}.jsonl"), _jsonl(rows))
             manifest["tables"][table.name] = len(rows)
             if table.name == "document_versions":
                 for row in rows:
@@ -62,18 +63,19 @@ def export(tenant: Tenant, path: Path) -> dict:
             select(Membership.role, User.email, User.display_name)
             .join(User, User.id == Membership.user_id)
             .where(Membership.tenant_id == tenant.id)).all()
-        archive.writestr("tables/memberships.jsonl", _jsonl(people))
+        archive.writestr(archive_member("tables", "memberships.jsonl"), _jsonl(people))
         plugins = db.session.execute(select(TenantPlugin.name, TenantPlugin.settings).where(
             TenantPlugin.tenant_id == tenant.id)).all()
-        archive.writestr("tables/tenant_plugins.jsonl", _jsonl(plugins))
+        archive.writestr(archive_member("tables", "tenant_plugins.jsonl"), _jsonl(plugins))
         trail = audit_export.events(tenant.id)
-        archive.writestr("audit.csv", to_csv(trail))
+        archive.writestr(archive_member("audit.csv"), to_csv(trail))
         manifest["audit_events"] = len(trail)
-        archive.writestr("tables/tenant.json", json.dumps(
+        archive.writestr(archive_member("tables", "tenant.json"), json.dumps(
             {"slug": tenant.slug, "name": tenant.name, "reference_prefix":
              tenant.reference_prefix, "police_force": tenant.police_force,
              "locale": tenant.locale, "brand_colour": tenant.brand_colour}, indent=2))
-        archive.writestr("manifest.json", json.dumps(manifest, indent=2, sort_keys=True))
+        archive.writestr(archive_member("manifest.json"),
+                         json.dumps(manifest, indent=2, sort_keys=True))
         audit.record("tenant.exported", tenant_id=tenant.id, actor=(None, "command line"),
                      details={"rows": sum(manifest["tables"].values()),
                               "files": len(manifest["files"])})
@@ -86,5 +88,5 @@ def _add_file(archive, manifest, blobs, sha256: str) -> None:
         return
     content = blobs.get(sha256)
     assert hashlib.sha256(content).hexdigest() == sha256, f"blob {sha256} is corrupt"
-    archive.writestr(f"files/{sha256}", content)
+    archive.writestr(archive_member("files", sha256), content)
     manifest["files"][sha256] = len(content)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 PDF = "application/pdf"
@@ -33,13 +34,36 @@ def _office(content: bytes) -> str | None:
     return None
 
 
+# A browser that guesses a file's type looks at its first bytes (the MIME Sniffing
+# standard: up to 1445; older browsers found HTML anywhere in the first 256); a text file
+# with HTML or script anywhere in its first 8192 characters (8 KB at least) is refused.
+SNIFF_CHARACTERS = 8192
+_UTF8_BOM = b"\xef\xbb\xbf"
+# The MIME Sniffing standard's HTML patterns ("<!DOCTYPE HTML", "<HTML", "<SCRIPT",
+# "<IFRAME", "<H1", "<DIV", "<FONT", "<TABLE", "<A", "<STYLE", "<TITLE", "<B", "<BODY",
+# "<BR", "<P", "<!--"), with "<?xml" and "<svg" and the other tags that run script or
+# load something (<img onerror>, <object>, <embed>, <meta http-equiv=refresh>…): a tag
+# name ends at a space, a "/" or a ">", as a browser reads it.
+_MARKUP = re.compile(
+    r"<(?:!--|\?xml|!doctype"
+    r"|(?:html|head|script|iframe|frame|frameset|h1|div|font|table|a|style|title|b|body|br"
+    r"|p|svg|math|img|image|object|embed|applet|meta|link|base|form|input|video|audio"
+    r"|source|details|marquee|isindex|xmp|template|noscript)(?=[\s/>]|$))",
+    re.IGNORECASE)
+
+
 def _is_text(content: bytes) -> bool:
+    """Plain text is UTF-8 (as the redaction gate and the subject access search read it),
+    with or without its byte-order mark, and holds no HTML or script a browser would run.
+    A UTF-16 or UTF-32 file (its byte-order mark, and its NUL bytes) is not plain text."""
+    if content.startswith(_UTF8_BOM):
+        content = content[len(_UTF8_BOM):]
     if not content or b"\x00" in content:
         return False
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError:
         return False
-    head = text.lstrip()[:100].lower()
-    # HTML and SVG render (and run script) in a browser: never accepted as text.
-    return not head.startswith(("<!doctype", "<html", "<svg", "<?xml", "<script"))
+    # HTML and SVG render (and run script) in a browser: never accepted as text, whatever
+    # comes before them (white space, a comment, other words).
+    return _MARKUP.search(text[:SNIFF_CHARACTERS]) is None

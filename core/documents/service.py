@@ -16,6 +16,7 @@ from core.db import db
 from core.documents import filetypes, scanning
 from core.documents.blobs import BlobStore
 from core.documents.models import KINDS, Document, DocumentVersion
+from core.filenames import safe_filename
 from core.reviews import timeline
 from core.reviews.models import Review
 
@@ -44,7 +45,7 @@ def _check(content: bytes, filename: str) -> str:
         raise DocumentRefused(415, "file", _(
             "The file must be a PDF, a Word document (.docx), an OpenDocument text (.odt) "
             "or plain text."))
-    if not filename or len(filename) > 200:
+    if not filename.strip():
         raise DocumentRefused(422, "file", _("The file name must be 1 to 200 characters."))
     _scan(content)
     return kind
@@ -88,6 +89,7 @@ def upload(review: Review, content: bytes, filename: str, *, kind: str | None = 
     if document is None:
         _validate_new(kind or "", title or "")
     content_type = _check(content, filename)
+    filename = safe_filename(filename)  # kept only as its last part: see core.filenames
     digest, created = store(review.tenant_id).put(content)
     try:
         if document is None:

@@ -2,7 +2,6 @@
 table it owns, and the text of every document version (as the redaction gate reads it)."""
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -11,11 +10,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import JSON, String, Text, select
 
+from core import csvsafe
 from core.dataops.archive import _plain
 from core.dataops.tables import tenant_tables
 from core.db import db
 from core.documents.models import Document, DocumentVersion
 from core.documents.service import store
+from core.filenames import archive_member
 from core.names.redaction import UNCHECKABLE, UNREADABLE, segments
 
 SKIP = {"subject_access_requests"}  # the requests themselves are not the person's records
@@ -91,14 +92,14 @@ def bundle(mentions: list[Mention], found: dict) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         table = io.StringIO()
-        writer = csv.writer(table)
+        writer = csvsafe.writer(table)
         writer.writerow(["place", "item", "where", "term", "text around it"])
         writer.writerows([m.place, m.item, m.where, m.term, m.snippet] for m in mentions)
-        archive.writestr("mentions.csv", table.getvalue())
+        archive.writestr(archive_member("mentions.csv"), table.getvalue())
         for name, rows in found["rows"].items():
-            archive.writestr(f"records/{name}.jsonl", "".join(
+            archive.writestr(archive_member("records", f"{name}.jsonl"), "".join(
                 json.dumps({k: _plain(v) for k, v in r.items()}, ensure_ascii=False,
                            sort_keys=True) + "\n" for r in rows.values()))
         for sha, entry in found["files"].items():
-            archive.writestr(f"files/{sha[:12]}-{entry[2]}", entry[1])
+            archive.writestr(archive_member("files", f"{sha[:12]}-{entry[2]}"), entry[1])
     return out.getvalue()
