@@ -3,14 +3,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
-from core.auth.guards import admin_pages, administrable
-from core.db import db
+from core.auth.guards import admin_pages
 from core.policies import service as policies
 from core.web import forms
 from tenants.branding import LOGO_MAX_BYTES, PALETTE, BrandingInvalid, set_branding
-from tenants.models import Tenant
+from tenants.service import administered_by
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 admin_pages(bp)
@@ -18,8 +16,7 @@ admin_pages(bp)
 
 @bp.get("/")
 def tenants():
-    rows = [t for t in db.session.scalars(select(Tenant).order_by(Tenant.name))
-            if administrable(current_user, t)]
+    rows = administered_by(current_user)  # one statement, however many partnerships
     if not rows:
         abort(404)
     return render_template("admin/tenants.html", tenants=rows)
