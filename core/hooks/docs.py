@@ -8,6 +8,12 @@ from pathlib import Path
 from core.hooks import PROJECT, specs
 
 INTRO = Path(__file__).resolve().parents[2] / "docs" / "plugins.intro.md"
+ON_FAILURE = {
+    specs.SKIP: "its answer is left out; the page shows the core's",
+    specs.REFUSE: "the step or change is refused whole",
+    specs.AFTER: "audited; the step stays taken",
+    specs.CATALOGUE: "the plugin is left out of the catalogue and the failure logged",
+}
 
 
 def hookspecs() -> list:
@@ -23,8 +29,11 @@ def reference() -> str:
         args = ", ".join(inspect.signature(function).parameters)
         options = getattr(function, f"{PROJECT}_spec")
         flag = " — firstresult" if options.get("firstresult") else ""
+        result = specs.RESULTS[function.__name__]
         parts += [f"### `{function.__name__}({args})`{flag}", "",
-                  inspect.cleandoc(function.__doc__ or ""), ""]
+                  inspect.cleandoc(function.__doc__ or ""), "",
+                  f"Checked: each answer must be {result.shape.words}; anything else, or an "
+                  f"exception, is the plugin's failure ({ON_FAILURE[result.on_failure]}).", ""]
     return "\n".join(parts)
 
 

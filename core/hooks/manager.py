@@ -3,6 +3,11 @@
 Every installed plugin (entry-point group ``dhr_hub.plugins``) is registered once. A call
 goes only to the plugins a tenant has enabled, through pluggy's ``subset_hook_caller``,
 cached per enabled set (a tenant that changes its plugins simply gets another set).
+
+Each implementation is called on its own and its answer checked against the hook's shape
+(``core.hooks.specs.RESULTS``): one that raises or answers another shape fails as
+``PluginFailed``, naming the plugin and the hook. The caller decides what a failure does
+(``on_failure``: leave that answer out and go on; without it: raise).
 """
 from __future__ import annotations
 
@@ -22,11 +27,15 @@ FIRSTRESULT = ("review_terms", "publication_plan")  # one enabled implementer pe
 
 
 class PluginFailed(RuntimeError):
-    """A plugin raised; the step it was part of is refused whole."""
+    """A plugin raised, or answered with a value of the wrong shape (``InvalidResult``)."""
 
     def __init__(self, plugin: str, hook: str, error: Exception):
         super().__init__(f"plugin {plugin!r} failed in {hook}: {type(error).__name__}")
         self.plugin, self.hook, self.error = plugin, hook, error
+
+    @property
+    def error_type(self) -> str:
+        return type(self.error).__name__
 
 
 class PluginHost:
@@ -47,10 +56,16 @@ class PluginHost:
         return sorted(name for name, _p in self.pm.list_name_plugin() if name != CORE)
 
     def info(self, name: str) -> dict | None:
+        """The plugin's ``policy_info``; ``None`` when it has none, or when it fails (then
+        it is left out of the catalogue and cannot be enabled)."""
         plugin = self.pm.get_plugin(name)
         if plugin is None or not hasattr(plugin, "policy_info"):
             return None
-        return plugin.policy_info()
+        try:
+            return _checked("policy_info", plugin.policy_info())
+        except Exception as error:  # noqa: BLE001 - a broken plugin stays out of the catalogue
+            log.warning("plugin %s failed in policy_info: %s", name, type(error).__name__)
+            return None
 
     def implements(self, name: str, hook: str) -> bool:
         plugin = self.pm.get_plugin(name)
@@ -60,45 +75,65 @@ class PluginHost:
         others = [p for n, p in self.pm.list_name_plugin() if n not in enabled]
         return self.pm.subset_hook_caller(hook, remove_plugins=others)
 
-    def call(self, hook: str, enabled, **kwargs):
-        """Call ``hook`` on the enabled plugins; a failure names the plugin."""
-        caller = self._subset(hook, frozenset(enabled) | {CORE})
+    @staticmethod
+    def _run(hook: str, impl, kwargs):
+        """One implementation's answer, checked against the hook's shape."""
         try:
-            return caller(**kwargs)
+            return _checked(hook, impl.function(**{a: kwargs[a] for a in impl.argnames}))
         except Exception as error:
-            raise PluginFailed(self._culprit(caller, kwargs) or "?", hook, error) from error
+            raise PluginFailed(impl.plugin_name, hook, error) from error
 
-    def collect(self, hook: str, enabled, **kwargs) -> list[tuple[str, object]]:
+    def call(self, hook: str, enabled, on_failure=None, **kwargs):
+        """A firstresult hook: the first enabled implementation (in pluggy's order, the
+        core's default last) that answers something. A failure names the plugin; with
+        ``on_failure``, it is handed to it and the next implementation answers instead."""
+        if hook not in FIRSTRESULT:
+            raise ValueError(f"{hook} is not a firstresult hook: use collect")
+        caller = self._subset(hook, frozenset(enabled) | {CORE})
+        for impl in reversed(caller.get_hookimpls()):  # pluggy calls them in this order
+            try:
+                value = self._run(hook, impl, kwargs)
+            except PluginFailed as failed:
+                if on_failure is None:
+                    raise
+                on_failure(failed)
+                continue
+            if value is not None:
+                return value
+        return None
+
+    def collect(self, hook: str, enabled, on_failure=None,
+                **kwargs) -> list[tuple[str, object]]:
         """(plugin, result) of every enabled implementation, sorted by plugin name, so no
-        result depends on registration order. A failure names the plugin."""
+        result depends on registration order. A failure names the plugin; with
+        ``on_failure``, it is handed to it and that plugin's answer is left out."""
         results = []
         for impl in self._subset(hook, frozenset(enabled)).get_hookimpls():
             try:
-                value = impl.function(**{a: kwargs[a] for a in impl.argnames})
-            except Exception as error:
-                raise PluginFailed(impl.plugin_name, hook, error) from error
+                value = self._run(hook, impl, kwargs)
+            except PluginFailed as failed:
+                if on_failure is None:
+                    raise
+                on_failure(failed)
+                continue
             if value is not None:
                 results.append((impl.plugin_name, value))
         return sorted(results, key=lambda pair: pair[0])
 
     def each(self, hook: str, enabled, **kwargs) -> list[tuple[str, Exception]]:
-        """Call every enabled implementation on its own; return the failures."""
+        """Call every enabled implementation on its own; return the failures (an answer of
+        the wrong shape is one too: ``InvalidResult``)."""
         failures = []
         for impl in self._subset(hook, frozenset(enabled) | {CORE}).get_hookimpls():
             try:
-                impl.function(**{a: kwargs[a] for a in impl.argnames})
-            except Exception as error:  # noqa: BLE001 - isolated by design
-                failures.append((impl.plugin_name, error))
+                self._run(hook, impl, kwargs)
+            except PluginFailed as failed:  # isolated by design
+                failures.append((failed.plugin, failed.error))
         return failures
 
-    @staticmethod
-    def _culprit(caller, kwargs) -> str | None:
-        for impl in caller.get_hookimpls():
-            try:
-                impl.function(**{a: kwargs[a] for a in impl.argnames})
-            except Exception:  # noqa: BLE001 - finding which plugin raised
-                return impl.plugin_name
-        return None
+
+def _checked(hook: str, value):
+    return specs.RESULTS[hook].shape(value, hook)
 
 
 def _entry_points():

@@ -1,13 +1,19 @@
 """``flask dhr send-reminders``: find what is due soon or overdue, put one message per
 reason in the outbox, and send every message that has not gone yet. Running it twice
-sends nothing twice; a message that fails stays in the outbox for the next run."""
+sends nothing twice; a message that fails stays in the outbox for the next run.
+
+Each partnership is done on its own: when its work fails (a local policy that fails, or
+anything else), that partnership's work is rolled back, the failure is named in the report
+(and a local policy's audited), and the run goes on with the next partnership."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
 from core.db import db
+from core.hooks.manager import PluginFailed
 from core.notifications.models import OutboxMessage
 from core.notifications.service import enqueue
 from core.reviews import clock
@@ -18,6 +24,7 @@ from tenants.models import Membership, Tenant, utcnow
 from tenants.roles import TenantRole
 
 MAX_ATTEMPTS = 20
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -25,6 +32,8 @@ class Report:
     queued: int = 0
     sent: int = 0
     failed: int = 0
+    # (partnership slug, why) of each partnership whose work failed and was rolled back
+    refused: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _coordinators(tenant: Tenant) -> list[str]:
@@ -41,7 +50,7 @@ def queue_deadlines(tenant: Tenant, report: Report) -> None:
     goes to a shared CSP mailbox; the service's pages carry the Welsh)."""
     recipients = _coordinators(tenant)
     reviews = [r for r in db.session.scalars(select(Review)) if r.stage != "closed"]
-    facts = with_policies(reviews, clock_facts(reviews))
+    facts = with_policies(reviews, clock_facts(reviews), strict=True)
     for review in reviews:
         for row in clock.deadline_rows(facts[review.id]):
             if row["status"] not in ("due_soon", "overdue"):
@@ -92,11 +101,29 @@ def send_each(messages, transport, sender: str, forget_body: bool = False) -> tu
 
 
 def run(transport, sender: str, queue: bool = True) -> Report:
+    from core.policies.service import flush_failures
+
     report = Report()
     for tenant in db.session.scalars(select(Tenant).order_by(Tenant.slug)).all():
         with tenant_scope(tenant.id):
-            if queue:
-                queue_deadlines(tenant, report)
-                db.session.commit()
-            deliver(transport, sender, report)
+            try:
+                if queue:
+                    queued = Report()
+                    queue_deadlines(tenant, queued)
+                    db.session.commit()
+                    report.queued += queued.queued
+                deliver(transport, sender, report)
+            except Exception as error:  # noqa: BLE001 - one partnership never stops the rest
+                db.session.rollback()
+                report.refused.append((tenant.slug, _why(error)))
+                if not isinstance(error, PluginFailed):
+                    log.exception("reminders failed for %s", tenant.slug)
+            flush_failures()  # audit a local policy's failure (its own transaction)
     return report
+
+
+def _why(error: Exception) -> str:
+    if isinstance(error, PluginFailed):
+        return (f"the local policy '{error.plugin}' failed in {error.hook} "
+                f"({error.error_type})")
+    return f"{type(error).__name__} (see the log)"

@@ -11,6 +11,7 @@ from marshmallow import Schema, ValidationError, fields
 from core.audit import service as audit
 from core.auth.guards import requires, tenant_api
 from core.errors import fail
+from core.hooks.manager import PluginFailed
 from core.policies import local
 from core.policies import service as policies
 from core.reviews.service import find_review
@@ -79,3 +80,7 @@ def put_local(body, review_id: uuid.UUID, plugin: str):
         fail(409, [{"field": None, "code": "read_only", "message": _(
             "These fields can no longer change: the review is closed, or it is a joint "
             "review led by another partnership.")}])
+    except PluginFailed as failed:
+        fail(409, [{"field": None, "code": "plugin_failed", "message": _(
+            "The local policy '%(plugin)s' failed, so nothing was saved. Tell your regional "
+            "admin.", plugin=failed.plugin)}])

@@ -6,6 +6,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from core.audit import service as audit
 from core.db import db
+from core.hooks.manager import PluginFailed
 from core.policies import service as policies
 from core.reviews import timeline
 
@@ -35,7 +36,11 @@ def save(review, plugin: str, schema, data: dict) -> dict:
                                                             "changed": sorted(values)})
     audit.record("review.local_fields", object_type="review", object_id=review.id,
                  details={"plugin": plugin, "fields": sorted(values)})
-    _sync_partners(review)
+    try:
+        _sync_partners(review)
+    except PluginFailed:  # a policy that names the partners failed: nothing is saved
+        db.session.rollback()
+        raise
     db.session.commit()
     return current[plugin]
 

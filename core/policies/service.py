@@ -1,10 +1,20 @@
 """Enabling plugins per tenant and calling the enabled ones.
 
-Every call goes through ``call`` or ``each``: the tenant's enabled set is read once per
-request and the plugin host answers with only those plugins.
+Every call goes through ``call``, ``collect`` or ``each``: the tenant's enabled set is read
+once per request and the plugin host answers with only those plugins.
+
+A plugin that fails (raises, or answers another shape than its hook's, see
+``core.hooks.specs.RESULTS``) hurts only its own partnership's step. Read-side hooks leave
+its answer out and go on (the page shows the core's answer); write-side hooks refuse the
+step whole. Either way the failure is logged and audited (``plugin.failed``) once per
+request per plugin and hook: the audit events wait until the request's own work is done
+(``flush_failures``, after the response is made), so they never join or break its
+transaction.
 """
 from __future__ import annotations
 
+import logging
+from contextvars import ContextVar
 from dataclasses import replace
 from datetime import date
 from types import MappingProxyType
@@ -18,11 +28,19 @@ from core.audit import service as audit
 from core.audit.service import who
 from core.db import db
 from core.hooks import ActorView, PluginContext, ReviewView
-from core.hooks.manager import FIRSTRESULT, PluginHost
+from core.hooks.manager import FIRSTRESULT, PluginFailed, PluginHost
+from core.hooks.results import InvalidResult
+from core.hooks.specs import RESULTS, SKIP
 from core.lifecycle import DatedItem
 from tenants.context import current_tenant_id
 from tenants.models import Tenant, TenantPlugin
 from tenants.sharing import ReviewPartner
+
+log = logging.getLogger(__name__)
+# Hooks whose answers the lifecycle's guards read: while one fails for a review, its steps
+# are refused (the pages still show it, without that plugin's answer).
+GUARD_INPUTS = ("required_panel_agencies",)
+GUARDS = ("check_transition",)
 
 
 class PolicyInvalid(Exception):
@@ -81,16 +99,121 @@ def actor(roles) -> ActorView:
     return ActorView(email=who()[1], roles=frozenset(str(r) for r in roles))
 
 
-def call(tenant: Tenant, hook: str, **kwargs):
-    return host().call(hook, enabled(tenant.id), ctx=context(tenant), **kwargs)
+def call(tenant: Tenant, hook: str, *, strict: bool = False, **kwargs):
+    """A firstresult hook. A read-side hook that fails falls back to the next answer (in
+    the end the core's); with ``strict``, or for a write-side hook, ``PluginFailed``."""
+    try:
+        return host().call(hook, enabled(tenant.id), ctx=context(tenant),
+                           on_failure=_skipping(tenant, hook, strict, kwargs), **kwargs)
+    except PluginFailed as failed:
+        report(tenant, failed)
+        raise
 
 
-def collect(tenant: Tenant, hook: str, **kwargs) -> list[tuple[str, object]]:
-    return host().collect(hook, enabled(tenant.id), ctx=context(tenant), **kwargs)
+def collect(tenant: Tenant, hook: str, *, strict: bool = False,
+            **kwargs) -> list[tuple[str, object]]:
+    """Every enabled plugin's answer. A read-side hook that fails leaves that plugin's
+    answer out; with ``strict``, or for a write-side hook, ``PluginFailed``."""
+    try:
+        if hook in GUARDS and "review" in kwargs:
+            _refuse_if_inputs_failed(kwargs["review"])
+        return host().collect(hook, enabled(tenant.id), ctx=context(tenant),
+                              on_failure=_skipping(tenant, hook, strict, kwargs), **kwargs)
+    except PluginFailed as failed:
+        report(tenant, failed)
+        raise
 
 
 def each(tenant: Tenant, hook: str, **kwargs):
+    """Every implementation on its own; the caller audits the failures it returns."""
     return host().each(hook, enabled(tenant.id), ctx=context(tenant), **kwargs)
+
+
+# --- failures: named, logged, audited once per request ------------------------------------
+
+_outside_requests: ContextVar[dict | None] = ContextVar("dhr_plugin_failures", default=None)
+
+
+def _failures() -> dict:
+    """This request's failures (outside a request: this command's)."""
+    if has_request_context():
+        state = g.get("dhr_plugin_failures")
+        if state is None:
+            state = g.dhr_plugin_failures = _fresh()
+        return state
+    state = _outside_requests.get()
+    if state is None:
+        state = _fresh()
+        _outside_requests.set(state)
+    return state
+
+
+def _fresh() -> dict:
+    return {"seen": set(), "pending": [], "tainted": {}}
+
+
+def _skipping(tenant: Tenant, hook: str, strict: bool, kwargs: dict):
+    """What the host does with a failure: for a read-side hook (unless ``strict``), report
+    it and go on without that plugin's answer; otherwise raise."""
+    if strict or RESULTS[hook].on_failure != SKIP:
+        return None
+
+    def skip(failed: PluginFailed) -> None:
+        report(tenant, failed)
+        review = kwargs.get("review")
+        if hook in GUARD_INPUTS and review is not None:
+            _failures()["tainted"].setdefault(review.id, failed)
+
+    return skip
+
+
+def _refuse_if_inputs_failed(review) -> None:
+    failed = _failures()["tainted"].get(getattr(review, "id", None))
+    if failed is not None:
+        raise PluginFailed(failed.plugin, failed.hook, failed.error)
+
+
+def report(tenant: Tenant, failed: PluginFailed) -> None:
+    """Log a plugin's failure and queue its audit event, once per request (or command) per
+    partnership, plugin and hook; ``flush_failures`` writes the events."""
+    state = _failures()
+    key = (tenant.id, failed.plugin, failed.hook)
+    if key in state["seen"]:
+        return
+    state["seen"].add(key)
+    details = {"plugin": failed.plugin, "hook": failed.hook, "error": failed.error_type}
+    if isinstance(failed.error, InvalidResult):
+        details["problem"] = str(failed.error)[:300]  # the core's words: never case data
+    log.warning("local policy %s failed in %s for %s: %s", failed.plugin, failed.hook,
+                tenant.slug, details.get("problem", failed.error_type))
+    state["pending"].append((tenant.id, details))
+
+
+def flush_failures() -> None:
+    """Write the audit events of the failures reported so far, in a transaction of their
+    own: whatever the caller left uncommitted is rolled back first (at the end of a request
+    it would be discarded anyway), so the events never commit half a step. Called after
+    each request, and by ``flask dhr send-reminders`` after each partnership."""
+    state = _failures()
+    pending = state["pending"]
+    state.update(_fresh())
+    if not pending:
+        return
+    db.session.rollback()
+    for tenant_id, details in pending:
+        audit.record("plugin.failed", object_type="tenant", object_id=tenant_id,
+                     tenant_id=tenant_id, details=details)
+    db.session.commit()
+
+
+def failures_after_request(response):
+    """``after_app_request``: audit this request's plugin failures; never break the page."""
+    try:
+        flush_failures()
+    except Exception:  # noqa: BLE001 - the response is already made
+        log.exception("plugin failures could not be audited")
+        db.session.rollback()
+    return response
 
 
 def current_tenant() -> Tenant:
@@ -98,14 +221,18 @@ def current_tenant() -> Tenant:
     return tenant if tenant is not None else db.session.get(Tenant, current_tenant_id())
 
 
-def local_facts(tenant: Tenant, review, facts):
-    """Facts with what the enabled local policies add: required agencies and deadlines."""
+def local_facts(tenant: Tenant, review, facts, strict: bool = False):
+    """Facts with what the enabled local policies add: required agencies and deadlines. A
+    plugin that fails adds nothing (``strict``: ``PluginFailed``)."""
     view = review_view(review, facts)
-    agencies = {a.strip().lower() for _n, names in
-                collect(tenant, "required_panel_agencies", review=view) for a in names}
+    agencies = {str(a).strip().lower() for _n, names in
+                collect(tenant, "required_panel_agencies", strict=strict, review=view)
+                for a in names}
     deadlines = tuple(
-        DatedItem(rule["key"], rule["label"], rule["start"], rule["due"], rule.get("met_on"))
-        for _n, rules in collect(tenant, "deadline_rules", review=view) for rule in rules)
+        DatedItem(rule["key"], str(rule["label"]), rule["start"], rule["due"],
+                  rule.get("met_on"))
+        for _n, rules in collect(tenant, "deadline_rules", strict=strict, review=view)
+        for rule in rules)
     return replace(facts, required_agencies=frozenset(agencies) | facts.required_agencies,
                    local_deadlines=facts.local_deadlines + deadlines)
 

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from core.audit import service as audit
 from core.auth.guards import requires, tenant_pages
+from core.hooks.manager import PluginFailed
 from core.policies import local
 from core.policies import service as policies
 from core.reviews.lookup import review_or_404
@@ -15,6 +16,8 @@ from core.web import forms
 
 bp = Blueprint("policies", __name__, url_prefix="/t/<slug>", template_folder="templates")
 tenant_pages(bp)
+# Plugin failures met while answering any request are audited once it is answered.
+bp.after_app_request(policies.failures_after_request)
 
 
 @bp.get("/policies")
@@ -47,5 +50,8 @@ def local_fields(review_id: uuid.UUID, plugin: str):
         except local.LocalConflict:
             errors = {"form": _("These fields can no longer change: the review is closed, or "
                                 "it is a joint review led by another partnership.")}
+        except PluginFailed as failed:
+            errors = {"form": _("The local policy '%(plugin)s' failed, so nothing was saved. "
+                                "Tell your regional admin.", plugin=failed.plugin)}
     return render_template("policies/local.html", errors=errors, form=request.form,
                            **context), 400

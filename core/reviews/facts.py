@@ -75,14 +75,16 @@ def _facts(review, holds, reports, actions, first_meeting, **extra) -> ReviewFac
     )
 
 
-def with_policies(reviews: list[Review], facts: dict) -> dict:
-    """Add what the tenant's enabled local policies say (agencies, local deadlines)."""
+def with_policies(reviews: list[Review], facts: dict, strict: bool = False) -> dict:
+    """Add what the tenant's enabled local policies say (agencies, local deadlines). A
+    policy that fails adds nothing and is audited; with ``strict`` it raises
+    ``PluginFailed`` (the reminder run refuses a partnership's work whole)."""
     from core.policies.service import current_tenant, local_facts
 
     if not reviews:
         return facts
     tenant = current_tenant()
-    return {r.id: local_facts(tenant, r, facts[r.id]) for r in reviews}
+    return {r.id: local_facts(tenant, r, facts[r.id], strict=strict) for r in reviews}
 
 
 def full_facts(review: Review) -> ReviewFacts:

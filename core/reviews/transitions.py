@@ -64,20 +64,29 @@ def take(review: Review, to: str, data: dict, roles, expected_version: int | Non
             "Only the lead partnership moves a joint review from stage to stage."))])
     if not may_take(transition, roles):
         raise StepProblem(403, [_problem("role", _("Your role may not take this step."))])
-    facts = full_facts(review)
-    invalid = lifecycle.validate_data(facts, transition, data)
-    if invalid:
-        raise StepProblem(422, invalid)
-    refused = (lifecycle.check(facts, transition)
-               + _local_objections(review, facts, transition, data, roles)
-               + _redaction_objections(review, transition))
-    if refused:
-        raise StepProblem(409, refused)
-    if dry_run:
-        return review
-    _apply(review, transition, data)
+    try:
+        facts = full_facts(review)
+        invalid = lifecycle.validate_data(facts, transition, data)
+        if invalid:
+            raise StepProblem(422, invalid)
+        refused = (lifecycle.check(facts, transition)
+                   + _local_objections(review, facts, transition, data, roles)
+                   + _redaction_objections(review, transition))
+        if refused:
+            raise StepProblem(409, refused)
+        if dry_run:
+            return review
+        _apply(review, transition, data)
+    except PluginFailed as failed:  # a local policy the step needs failed: not taken
+        raise StepProblem(409, [_plugin_failed(failed)]) from None
     _tell_plugins(review, transition, roles)
     return review
+
+
+def _plugin_failed(failed: PluginFailed) -> lifecycle.Problem:
+    return _problem("plugin_failed", _(
+        "The local policy '%(plugin)s' failed, so the step was not taken. Tell your "
+        "regional admin.", plugin=failed.plugin))
 
 
 def _local_objections(review, facts, transition, data, roles) -> list[lifecycle.Problem]:
@@ -88,9 +97,7 @@ def _local_objections(review, facts, transition, data, roles) -> list[lifecycle.
                                  transition=transition.name, actor=policies.actor(roles),
                                  data=MappingProxyType(dict(data)))
     except PluginFailed as failed:
-        return [_problem("plugin_failed", _(
-            "The local policy '%(plugin)s' failed, so the step was not taken. Tell your "
-            "regional admin.", plugin=failed.plugin))]
+        return [_plugin_failed(failed)]
     return [lifecycle.Problem(p.code, p.message, {}, p.field)
             for _name, problems in found for p in problems]
 

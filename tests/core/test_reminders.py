@@ -118,3 +118,34 @@ def test_smtp_down_keeps_every_message_then_sends_them_later(app, world):
     assert all(sent for _k, _r, sent, _a in _outbox(world))
     assert any(b"Subject: DHR ALP-" in line for line in SmtpSink.received)
     assert not any(b"invented" in line for line in SmtpSink.received)  # no pseudonym in mail
+
+
+def test_one_partnership_failing_stops_no_other_nor_account_mail(app, world, monkeypatch):
+    """Anything that fails in one partnership's reminders (here not a plugin) rolls back
+    that partnership's work only; the run goes on and ends with status 1 naming it."""
+    from core.accounts.models import AccountMail
+    from core.notifications import sender
+
+    _overdue_review(world)
+    notified = date.today() - timedelta(days=40)
+    make_review(world.tenants["beta"], date_of_death=notified - timedelta(days=2),
+                notification_date=notified)
+    mail = AccountMail(recipient="someone@example.test", subject="Invitation", body="link")
+    db.session.add(mail)
+    db.session.commit()
+    queue = sender.queue_deadlines
+
+    def fails_for_alpha(tenant, report):
+        queue(tenant, report)  # the rows it queued are rolled back
+        if tenant.slug == "alpha":
+            raise RuntimeError("invented trouble")
+
+    monkeypatch.setattr(sender, "queue_deadlines", fails_for_alpha)
+    result = app.test_cli_runner().invoke(args=["dhr", "send-reminders"])
+    assert result.exit_code == 1
+    assert "reminders failed for alpha: RuntimeError" in result.output
+    assert "failed for beta" not in result.output
+    assert _outbox(world) == []
+    beta = _outbox(world, "beta")
+    assert beta and all(sent for _k, _r, sent, _a in beta)
+    assert db.session.get(AccountMail, mail.id).sent_at is not None

@@ -97,3 +97,26 @@ def test_two_firstresult_plugins_cannot_both_be_enabled(app, world):
         policies.enable(world.tenants["alpha"], "wigan", {})  # both decide publication_plan
     assert refused.value.status == 409
     assert set(policies.enabled(world.tenants["alpha"].id)) == {"sample"}
+
+
+def test_every_hook_has_a_result_shape_and_a_failure_rule():
+    """Each hookspec's answers are checked (core/hooks/specs.py RESULTS), and the table
+    names no hook that does not exist."""
+    from core.hooks import specs
+
+    assert set(specs.RESULTS) == {f.__name__ for f in hookspecs()}
+    for name, result in specs.RESULTS.items():
+        assert result.on_failure in (specs.SKIP, specs.REFUSE, specs.AFTER, specs.CATALOGUE), \
+            name
+
+
+def test_every_in_tree_plugin_answers_in_shape():
+    """The shapes accept what the shipped plugins and the sample plugin answer (their
+    contract tests would fail otherwise); this checks their policy_info directly."""
+    from core.hooks.manager import PluginHost
+    from tests.hooks.sample import Sample
+
+    host = PluginHost({"sample": Sample()})
+    assert {"joint", "manchester", "preston", "sample", "walsall", "warrington",
+            "wigan"} <= set(host.names)
+    assert all(host.info(name) is not None for name in host.names)
