@@ -170,6 +170,7 @@ def _blueprints(app: Flask) -> None:
     from core.health import bp as health_bp
     from core.joint.api import blp as joint_api
     from core.joint.views import bp as joint_bp
+    from core.members.views import admin_bp as role_requests_bp
     from core.members.views import bp as members_bp
     from core.names.views import bp as names_bp
     from core.policies.api import blp as policies_api
@@ -184,7 +185,7 @@ def _blueprints(app: Flask) -> None:
 
     for bp in (health_bp, web_bp, auth_bp, tokens_bp, reviews_bp, records_bp, documents_bp,
                admin_bp, policies_bp, joint_bp, public_bp, members_bp, audit_bp, names_bp,
-               sar_bp, accounts_bp):
+               sar_bp, accounts_bp, role_requests_bp):
         app.register_blueprint(bp)
     app.config.update(
         API_TITLE="DHR Hub API",

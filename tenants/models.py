@@ -2,7 +2,8 @@
 
 These tables describe the platform, not case data, so they are not tenant-scoped: sign-in
 must read memberships before any tenant is chosen. Case data lives in models that mix in
-``TenantScoped`` (tenants/scoping.py).
+``TenantScoped`` (tenants/scoping.py), as do the role requests waiting for a partnership's
+second admin.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from core.db import Model
 from tenants.roles import RegionRole, TenantRole
+from tenants.scoping import TenantScoped
 
 
 def utcnow() -> datetime:
@@ -63,7 +65,28 @@ class Membership(Model):
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
     tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"), index=True)
     role: Mapped[TenantRole] = mapped_column(_role_enum(TenantRole))
+    # When the role was given: the partnership's audit export holds the person's account
+    # events (sign-ins, codes) only from their earliest role still held there.
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     tenant: Mapped[Tenant] = relationship()
+
+
+class RoleRequest(TenantScoped, Model):
+    """A role someone asked for themselves (a CSP admin giving themselves case access): it
+    is given only when another CSP admin of the partnership, or a platform admin, approves.
+    Tenant-owned (both walls). ``requested_by`` and ``decided_by`` are user ids kept without
+    a foreign key, as the audit's actors are; the request goes with the account it is for."""
+
+    __tablename__ = "role_requests"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                               index=True)
+    role: Mapped[TenantRole] = mapped_column(_role_enum(TenantRole))
+    requested_by: Mapped[uuid.UUID] = mapped_column(Uuid)
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    decided_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(16))  # approved | refused
 
 
 class RegionMembership(Model):

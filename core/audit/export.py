@@ -2,20 +2,22 @@
 
 - every event tagged with the partnership;
 - its members' account events (sign-ins, failed codes, sign-outs, resets), which are
-  platform events because an account is not one partnership's;
+  platform events because an account is not one partnership's, from the time each joined
+  it (their earliest role still held there): an account added from another partnership
+  brings none of its earlier history;
 - what partner partnerships did to its joint reviews (their events on its reviews and on
   the records and documents those reviews hold).
 
 Nothing else of any other partnership, and no other platform event, is included."""
 from __future__ import annotations
 
-import csv
 import io
 import json
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import and_, or_, select
 
+from core import csvsafe
 from core.audit.models import AuditEvent
 from core.dataops.tables import tenant_tables
 from core.db import db
@@ -31,14 +33,18 @@ MAX_DAYS = 366
 
 def _belongs_to(tenant_id):
     """The events that belong in the tenant's trail (see the module's docstring)."""
-    members = select(Membership.user_id).where(Membership.tenant_id == tenant_id)
+    # a member's account events from the time they joined: none from before, when they
+    # were someone else's (their earliest role still held here counts)
+    joined = select(Membership.id).where(
+        Membership.tenant_id == tenant_id, Membership.user_id == AuditEvent.actor_id,
+        Membership.created_at <= AuditEvent.occurred_at).exists()
     with tenant_scope(tenant_id):
         reviews = [str(i) for i in db.session.scalars(
             select(Review.id).where(Review.tenant_id == tenant_id))]
         held = _held_in_joint_reviews(tenant_id)
     return or_(AuditEvent.tenant_id == tenant_id,
                and_(AuditEvent.tenant_id.is_(None), AuditEvent.action.startswith("auth."),
-                    AuditEvent.actor_id.in_(members)),
+                    joined),
                and_(AuditEvent.object_type == "review", AuditEvent.object_id.in_(reviews)),
                AuditEvent.object_id.in_(held))
 
@@ -70,19 +76,13 @@ def events(tenant_id, start: date | None = None, end: date | None = None):
     return db.session.scalars(query.order_by(AuditEvent.seq)).all()
 
 
-def _cell(value) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas: quote them."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def to_csv(rows) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvsafe.writer(out)  # quotes a cell a spreadsheet would run as a formula
     writer.writerow(COLUMNS)
     for e in rows:
-        writer.writerow([_cell(v) for v in (
+        writer.writerow([
             e.seq, e.occurred_at.isoformat(timespec="seconds"), e.actor, e.action,
             e.object_type, e.object_id, e.source_ip,
-            json.dumps(e.details, sort_keys=True, ensure_ascii=False), e.hash)])
+            json.dumps(e.details, sort_keys=True, ensure_ascii=False), e.hash])
     return out.getvalue()

@@ -78,10 +78,20 @@ def test_the_range_is_respected_and_checked(client, world):
 
 
 def test_formula_cells_are_quoted():
-    from core.audit.export import _cell
+    """The export writes through the one CSV writer (core.csvsafe) that quotes formulas."""
+    import csv
+    import io
+    from datetime import datetime
+    from types import SimpleNamespace
 
-    assert _cell("=HYPERLINK(1)") == "'=HYPERLINK(1)" and _cell("plain") == "plain"
-    assert _cell("@SUM") == "'@SUM" and _cell(None) == ""
+    from core.audit.export import to_csv
+
+    event = SimpleNamespace(seq=7, occurred_at=datetime(2026, 3, 1), actor="=HYPERLINK(1)",
+                            action="@SUM", object_type="-1+2", object_id=None,
+                            source_ip="+1", details={}, hash="plain")
+    row = list(csv.reader(io.StringIO(to_csv([event]))))[1]
+    assert row == ["7", "2026-03-01T00:00:00", "'=HYPERLINK(1)", "'@SUM", "'-1+2", "",
+                   "'+1", "{}", "plain"]
 
 
 def test_only_a_csp_admin_may_export(client, world):

@@ -64,6 +64,7 @@ OBJECTS = {
     "membership_id": lambda w, rule: _alpha_membership(),
     "name_id": lambda w, rule: w.items[("alpha", "names")],
     "sar_id": lambda w, rule: w.items[("alpha", "sar")],
+    "request_id": lambda w, rule: w.items[("alpha", "role_request")],
 }
 
 
@@ -159,6 +160,10 @@ BODIES = {
                                         "received_on-day": "1", "received_on-month": "3",
                                         "received_on-year": "2026"}},
     "sar.complete": lambda w: {"data": {}},
+    "members.approve": lambda w: {"data": {}},
+    "members.refuse": lambda w: {"data": {}},
+    "member_requests.admin_approve": lambda w: {"data": {}},
+    "member_requests.admin_refuse": lambda w: {"data": {}},
 }
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
@@ -236,7 +241,8 @@ def _actors(world, kind: str):
 
 def _enable_warrington_for_alpha(world) -> None:
     """Alpha runs a local policy and leads a joint review shared with a third partnership,
-    so the matrix also proves that a share opens nothing to anyone else."""
+    so the matrix also proves that a share opens nothing to anyone else; and its CSP admin
+    has a role request waiting for a second admin."""
     from core.auth import service as auth
     from core.joint import service as joint
     from core.policies import service as policies
@@ -256,6 +262,16 @@ def _enable_warrington_for_alpha(world) -> None:
         joint.accept(share.id)
     world.shares["alpha"] = share.id
     world.tenants["gamma"] = gamma
+    # alpha's CSP admin asked for the chair role: a request beta's admins would like to approve
+    from tenants.models import RoleRequest
+
+    admin = world.users[("alpha", "csp_admin")]
+    with tenant_scope(world.tenants["alpha"].id):
+        request = RoleRequest(user_id=admin.id, role=TenantRole.CSP_CHAIR,
+                              requested_by=admin.id)
+        db.session.add(request)
+        db.session.commit()
+        world.items[("alpha", "role_request")] = request.id
     world.tokens[("gamma", "review_coordinator")] = auth.create_token(coordinator, gamma,
                                                                       "m")[1]
 
