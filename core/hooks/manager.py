@@ -90,14 +90,8 @@ class PluginHost:
         if hook not in FIRSTRESULT:
             raise ValueError(f"{hook} is not a firstresult hook: use collect")
         caller = self._subset(hook, frozenset(enabled) | {CORE})
-        for impl in reversed(caller.get_hookimpls()):  # pluggy calls them in this order
-            try:
-                value = self._run(hook, impl, kwargs)
-            except PluginFailed as failed:
-                if on_failure is None:
-                    raise
-                on_failure(failed)
-                continue
+        impls = reversed(caller.get_hookimpls())  # pluggy calls them in this order
+        for _impl, value in self._answers(hook, impls, kwargs, on_failure):
             if value is not None:
                 return value
         return None
@@ -107,18 +101,22 @@ class PluginHost:
         """(plugin, result) of every enabled implementation, sorted by plugin name, so no
         result depends on registration order. A failure names the plugin; with
         ``on_failure``, it is handed to it and that plugin's answer is left out."""
-        results = []
-        for impl in self._subset(hook, frozenset(enabled)).get_hookimpls():
+        impls = self._subset(hook, frozenset(enabled)).get_hookimpls()
+        results = [(impl.plugin_name, value)
+                   for impl, value in self._answers(hook, impls, kwargs, on_failure)
+                   if value is not None]
+        return sorted(results, key=lambda pair: pair[0])
+
+    def _answers(self, hook: str, impls, kwargs, on_failure):
+        """(implementation, checked answer) of each in turn; a failure is raised, or with
+        ``on_failure`` handed to it and that implementation skipped."""
+        for impl in impls:
             try:
-                value = self._run(hook, impl, kwargs)
+                yield impl, self._run(hook, impl, kwargs)
             except PluginFailed as failed:
                 if on_failure is None:
                     raise
                 on_failure(failed)
-                continue
-            if value is not None:
-                results.append((impl.plugin_name, value))
-        return sorted(results, key=lambda pair: pair[0])
 
     def each(self, hook: str, enabled, **kwargs) -> list[tuple[str, Exception]]:
         """Call every enabled implementation on its own; return the failures (an answer of
