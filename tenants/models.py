@@ -10,7 +10,17 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, Integer, LargeBinary, String, UniqueConstraint, Uuid
+from sqlalchemy import (
+    JSON,
+    Enum,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    Uuid,
+    false,
+)
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from core.db import Model
@@ -68,6 +78,9 @@ class Membership(Model):
     # When the role was given: the partnership's audit export holds the person's account
     # events (sign-ins, codes) only from their earliest role still held there.
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Given by an admin and not signed in since: the members list shows only the address
+    # typed, so it tells nothing of whether the address already had an account.
+    awaiting_sign_in: Mapped[bool] = mapped_column(default=False, server_default=false())
     tenant: Mapped[Tenant] = relationship()
 
 

@@ -21,7 +21,7 @@ from sqlalchemy import delete, or_, update
 from core.audit import service as audit
 from core.auth.models import UserSession
 from core.db import db
-from tenants.models import utcnow
+from tenants.models import Membership, utcnow
 
 PENDING = "pending_sign_in"
 SID = "sid"
@@ -58,6 +58,10 @@ def begin(user) -> None:
         or_(UserSession.ended_at.is_not(None),
             UserSession.started_at < utcnow() - timedelta(seconds=seconds))))
     db.session.add(UserSession(id_hash=_hash(sid), user_id=user.id))
+    # roles given while away are no longer only an address on the members list
+    db.session.execute(update(Membership).where(
+        Membership.user_id == user.id, Membership.awaiting_sign_in.is_(True)).values(
+        awaiting_sign_in=False))
     db.session.commit()
     session.update(signed_in_at=now, seen_at=now, epoch=user.session_epoch, sid=sid,
                    bound=binding())

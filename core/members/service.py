@@ -44,13 +44,20 @@ class Added:
 
 
 def members(tenant: Tenant) -> list[dict]:
-    """Each member with their roles there, by name."""
+    """Each member with their roles there, by name. Someone who has not signed in since
+    they were given their first role here is ``invited``: the list shows only the address
+    the admin typed, whether or not it already had an account elsewhere (its name would
+    tell the admin that it had); core/auth/sessions.py clears the mark at sign-in."""
     rows = db.session.execute(
         select(User, Membership).join(Membership, Membership.user_id == User.id)
         .where(Membership.tenant_id == tenant.id).order_by(User.display_name, Membership.role))
     grouped: dict[uuid.UUID, dict] = {}
     for user, membership in rows:
-        grouped.setdefault(user.id, {"user": user, "roles": []})["roles"].append(membership)
+        entry = grouped.setdefault(user.id, {"user": user, "roles": []})
+        entry["roles"].append(membership)
+    for entry in grouped.values():
+        entry["invited"] = not entry["user"].password_hash or any(
+            m.awaiting_sign_in for m in entry["roles"])
     return list(grouped.values())
 
 
@@ -81,7 +88,8 @@ def add_role(tenant: Tenant, email: str, role: str, actor: User) -> Added:
         user, invitation = accounts.invite(tenant, email)
     if _has_role(tenant, user.id, role):
         raise MemberProblem(409, "role", _("This person already has that role here."))
-    membership = Membership(user_id=user.id, tenant_id=tenant.id, role=TenantRole(role))
+    membership = Membership(user_id=user.id, tenant_id=tenant.id, role=TenantRole(role),
+                            awaiting_sign_in=True)
     db.session.add(membership)
     db.session.flush()
     audit.record("member.role_added", object_type="user", object_id=user.id,

@@ -45,6 +45,8 @@ def upgrade():
     _backfill(op.get_bind())
     with op.batch_alter_table('memberships', schema=None) as batch_op:
         batch_op.alter_column('created_at', existing_type=sa.DateTime(), nullable=False)
+        batch_op.add_column(sa.Column('awaiting_sign_in', sa.Boolean(), nullable=False,
+                                      server_default=sa.false()))
 
     op.create_table('role_requests',
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -76,4 +78,5 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_role_requests_tenant_id'))
     op.drop_table('role_requests')
     with op.batch_alter_table('memberships', schema=None) as batch_op:
+        batch_op.drop_column('awaiting_sign_in')
         batch_op.drop_column('created_at')

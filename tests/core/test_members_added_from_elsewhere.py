@@ -157,3 +157,34 @@ def test_the_notice_goes_through_the_account_mail_queue(app, client, world, mail
     mailbox.down = False
     assert mail.deliver() == (1, 0)
     assert [r for r, _, _ in mailbox.sent] == [ELSEWHERE]
+
+
+def _row(html: str, email: str) -> str:
+    """The members table's row holding ``email``."""
+    start = html.rindex('<tr class="govuk-table__row">', 0, html.index(f">{email}<"))
+    return html[start:html.index("</tr>", start)]
+
+
+def test_the_members_list_shows_an_existing_account_as_it_shows_a_new_address(
+        app, client, world, mailbox):
+    """Until the person signs in, both rows show the address typed and 'Invited': the name
+    of an account from another partnership would tell the admin that it existed."""
+    from core.auth.models import User
+
+    other = db.session.scalar(select(User).where(User.email == ELSEWHERE))
+    other.display_name = "Invented Name From Beta"
+    db.session.commit()
+    sign_in(client, "csp_admin@alpha.test")
+    _add(client, NEW)
+    _add(client, ELSEWHERE)
+    html = client.get("/t/alpha/members").get_data(as_text=True)
+    assert "Invented Name From Beta" not in html
+    for email in (NEW, ELSEWHERE):
+        assert "Invited" in _row(html, email), email
+    # once the person signs in, the partnership sees their name
+    other_client = app.test_client()
+    sign_in(other_client, ELSEWHERE)
+    html = client.get("/t/alpha/members").get_data(as_text=True)
+    assert "Invented Name From Beta" in html
+    assert "Invited" not in _row(html, ELSEWHERE)
+    assert "Invited" not in _row(html, "viewer@alpha.test")  # a member who signed in before
