@@ -49,12 +49,29 @@ def definer_function(bind, app_role: str | None, create_sql: str, signature: str
 SHARED = ("(SELECT review_id FROM review_partners WHERE partner_tenant_id = "
           f"{TENANT_EXPR} AND accepted_at IS NOT NULL AND removed_at IS NULL)")
 
+# How a policy admits a joint review's partners. A migration names the form it was written
+# with, so that what it creates never changes when this module does.
+SHARE_FORMS = {
+    # 0005_joint_reviews: a hashed SubPlan that no index can serve, so every query read every
+    # tenant's rows (issue 12).
+    "in": "{column} IN " + SHARED,
+    # 0018_index_walls on: the subquery is an InitPlan run once, and the policy a BitmapOr
+    # of the tenant_id index and the {column} index.
+    "any": "{column} = ANY (ARRAY" + SHARED + ")",
+}
 
-def share_review_rows(bind, table: str, column: str = "review_id") -> None:
-    """Admit a joint review's partners to the rows of ``table`` that belong to it."""
+
+def share_rule(column: str = "review_id", form: str = "any") -> str:
+    """The policy expression: the tenant's own rows and the joint reviews shared with it."""
+    return f"tenant_id = {TENANT_EXPR} OR " + SHARE_FORMS[form].format(column=column)
+
+
+def share_review_rows(bind, table: str, column: str = "review_id", form: str = "any") -> None:
+    """Admit a joint review's partners to the rows of ``table`` that belong to it (replaces
+    the table's ``tenant_isolation`` policy). ``form="in"`` is the shape 0005 made."""
     if not is_postgresql(bind):
         return
-    rule = f"tenant_id = {TENANT_EXPR} OR {column} IN {SHARED}"
+    rule = share_rule(column, form)
     bind.execute(text(f"DROP POLICY tenant_isolation ON {table}"))
     bind.execute(text(f"CREATE POLICY tenant_isolation ON {table} "
                       f"USING ({rule}) WITH CHECK ({rule})"))

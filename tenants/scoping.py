@@ -14,7 +14,8 @@ from __future__ import annotations
 import uuid
 from functools import lru_cache
 
-from sqlalchemy import ForeignKey, Uuid, event, or_, select, text
+from sqlalchemy import Boolean, ForeignKey, Uuid, event, or_, select, text
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import (
     Mapped,
     ORMExecuteState,
@@ -23,7 +24,10 @@ from sqlalchemy.orm import (
     mapped_column,
     with_loader_criteria,
 )
+from sqlalchemy.sql import ColumnElement, coercions, operators, roles
+from sqlalchemy.sql.elements import Grouping
 from sqlalchemy.sql.util import find_tables
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from tenants import context
 
@@ -112,6 +116,47 @@ def _scope_statement(state: ORMExecuteState):
     state.statement = state.statement.options(*_criteria(tid, tables))
 
 
+class InShared(ColumnElement[bool]):
+    """``column IN (subquery)`` written so that PostgreSQL can use the indexes:
+    ``column = ANY (ARRAY(subquery))``. The subquery becomes an InitPlan run once, and
+    ``tenant_id = :t OR column = ANY (…)`` a BitmapOr of two index scans; ``IN (subquery)``
+    is a hashed SubPlan that no index can serve, so every tenant's rows are read. Other
+    databases (SQLite) get the plain ``IN``. One construct, compiled per dialect, so the
+    criteria stay cacheable whatever the engine."""
+
+    __visit_name__ = "in_shared"
+    inherit_cache = True
+    _traverse_internals = [  # what caching, copying and adapting to aliases walk
+        ("column", InternalTraversal.dp_clauseelement),
+        ("subquery", InternalTraversal.dp_clauseelement),
+    ]
+    type = Boolean()
+
+    def __init__(self, column, subquery):
+        self.column = coercions.expect(roles.ExpressionElementRole, column)
+        self.subquery = subquery.scalar_subquery()
+
+    @property
+    def _from_objects(self):
+        return self.column._from_objects
+
+    def self_group(self, against=None):
+        if against in (None, operators.and_, operators.or_, operators._asbool):
+            return self
+        return Grouping(self)
+
+
+@compiles(InShared)
+def _in_shared(element, compiler, **kw):
+    return f"{compiler.process(element.column, **kw)} IN {compiler.process(element.subquery, **kw)}"
+
+
+@compiles(InShared, "postgresql")
+def _in_shared_postgresql(element, compiler, **kw):
+    return (f"{compiler.process(element.column, **kw)} = ANY (ARRAY"
+            f"{compiler.process(element.subquery, **kw)})")
+
+
 @lru_cache(maxsize=8192)
 def _criteria(tid: uuid.UUID, tables: frozenset[str]) -> tuple:
     """One criterion per tenant-owned model: its own rows, plus, for a review and what it
@@ -128,9 +173,9 @@ def _criteria(tid: uuid.UUID, tables: frozenset[str]) -> tuple:
         if cls is ReviewPartner:
             clause = or_(cls.tenant_id == tid, cls.partner_tenant_id == tid)
         elif cls.__tablename__ == "reviews":
-            clause = or_(cls.tenant_id == tid, cls.id.in_(shared))
+            clause = or_(cls.tenant_id == tid, InShared(cls.id, shared))
         elif "review_id" in cls.__table__.c and cls.__tablename__ not in LEAD_ONLY:
-            clause = or_(cls.tenant_id == tid, cls.review_id.in_(shared))
+            clause = or_(cls.tenant_id == tid, InShared(cls.review_id, shared))
         else:
             clause = cls.tenant_id == tid
         options.append(with_loader_criteria(cls, clause, include_aliases=True))

@@ -44,9 +44,10 @@ def upgrade():
     enable_partner_rls(bind, "review_partners")
     grant(bind, context.config.attributes.get("app_role"), "review_partners",
           "SELECT, INSERT, UPDATE, DELETE")
-    share_review_rows(bind, "reviews", "id")
+    # form="in": the shape this revision made (0018_index_walls replaces it)
+    share_review_rows(bind, "reviews", "id", form="in")
     for table in SHARED_TABLES:
-        share_review_rows(bind, table)
+        share_review_rows(bind, table, form="in")
 
 
 # Everything a review holds, reachable by its partners (its outbox stays the lead's).
