@@ -19,7 +19,7 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enable
 def init_app(app) -> None:
     from core.auth import limit_store  # noqa: F401  (registers the dhr-sqlite:// scheme)
 
-    shared = Path(app.instance_path) / "sign-in-limits.sqlite3"
+    shared = Path(app.instance_path) / "sign-in-limits.db"
     if not app.config.get("DHR_REDIS_URL"):
         shared.parent.mkdir(parents=True, exist_ok=True)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("DHR_REDIS_URL")

@@ -330,7 +330,7 @@ def test_the_default_count_lives_in_the_instance_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("DHR_INSTANCE_PATH", str(tmp_path))
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["RATELIMIT_STORAGE_URI"] == \
-        f"dhr-sqlite://{tmp_path}/sign-in-limits.sqlite3"
+        f"dhr-sqlite://{tmp_path}/sign-in-limits.db"
 
 
 def test_production_requires_redis(tmp_path, monkeypatch):

@@ -122,7 +122,7 @@ def test_an_invited_person_sets_up_their_account(new_page, instance_dir, lang):
     # The mail goes to the log in development: stand in for the email by giving the
     # invitation a token we know (only the token's hash is ever stored).
     token = f"e2e-invented-token-{lang}-" + "x" * 20
-    database = next(instance_dir.rglob("*.sqlite3"))
+    database = next(instance_dir.rglob("dhr.sqlite3"))
     with sqlite3.connect(database) as conn:
         (user_id,) = conn.execute("SELECT id FROM users WHERE email = ?", (email,)).fetchone()
         conn.execute("UPDATE account_links SET token_hash = ? WHERE user_id = ?",
