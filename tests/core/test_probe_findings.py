@@ -25,7 +25,7 @@ def _everything(admin_engine) -> dict:
     snapshot = {}
     with admin_engine.connect() as conn:
         for table in db.metadata.sorted_tables:
-            if table.name in ("audit_events", "audit_chain_head"):
+            if table.name in ("audit_events", "audit_chain_head", "audit_chains"):
                 continue
             snapshot[table.name] = sorted(
                 tuple(str(v) for v in row) for row in conn.execute(table.select()))
@@ -105,14 +105,13 @@ def test_head_answers_with_the_get_headers_and_no_body(client, world):
 # ---------------------------------------------------------------------------------------
 # 3: redirects and links stay on this site
 
-@pytest.mark.parametrize("target", [
-    "/%09/evil.example/", "/%0d%0aSet-Cookie:x=1", "/%0a/evil.example", "/\\evil.example",
-    "//evil.example/", "/%5Cevil.example", "https://evil.example/", "/ /evil.example",
-    "/%7F/evil.example",
-])
-def test_next_never_leaves_the_site(client, world, target):
-    response = sign_in(client, "viewer@alpha.test", next=target)
-    assert response.status_code == 302 and response.headers["Location"] == "/"
+def test_next_never_leaves_the_site(client, world):
+    for target in ("/%09/evil.example/", "/%0d%0aSet-Cookie:x=1", "/%0a/evil.example",
+                   "/\\evil.example", "//evil.example/", "/%5Cevil.example",
+                   "https://evil.example/", "/ /evil.example", "/%7F/evil.example"):
+        client.post("/sign-out")
+        response = sign_in(client, "viewer@alpha.test", next=target)
+        assert response.status_code == 302 and response.headers["Location"] == "/", target
 
 
 def test_next_keeps_a_local_path_with_its_query(client, world):
