@@ -212,6 +212,23 @@ def demo_code():
     click.echo(pyotp.TOTP(demo_data.DEMO_TOTP_SECRET).now())
 
 
+@demo.command("scale")
+@click.option("--tenants", type=click.IntRange(1, 999), default=330, show_default=True)
+@click.option("--reviews-per-tenant", type=click.IntRange(1, 999), default=50,
+              show_default=True)
+def demo_scale(tenants: int, reviews_per_tenant: int):
+    """Invented scale data for benchmarks: TENANTS partnerships of REVIEWS_PER_TENANT
+    reviews (core/demo_scale.py; idempotent)."""
+    if not current_app.config["DHR_DEMO_ALLOWED"]:
+        raise click.ClickException("demo data is never loaded in production (DHR_ENV=production)")
+    from core import demo_scale as scale
+
+    r = scale.build(tenants, reviews_per_tenant, echo=click.echo)
+    click.echo(f"scale data: {r.tenants_added} partnerships added, {r.built} reviews through "
+               f"the services, {r.cloned} copied ({r.rows} rows, {r.audit_events} audit "
+               f"events) in {r.seconds:.0f} s")
+
+
 @tokens.command("create")
 @click.argument("email")
 @click.argument("tenant_slug")
@@ -252,22 +269,22 @@ def tokens_create_admin(email: str, name: str):
 @click.option("--anchors", type=click.File("r"), default=None,
               help="A file of anchors from `dhr audit anchor`: each must still match.")
 def audit_verify(anchors):
-    """Check every audit event against its hash and its predecessor (and the anchors)."""
+    """Check every audit event against its hash and its predecessor in its chain (and the
+    anchors); name the chain and the first bad event."""
     from core.audit import anchors as anchoring
     from core.audit.service import verify
 
     checked, problem = verify()
     if problem is not None:
         db.session.rollback()
-        click.echo(f"audit chain BROKEN at event {problem.seq}: {problem.reason} "
-                   f"({checked} events before it are intact)", err=True)
+        click.echo(f"audit chain BROKEN: {problem.describe()} ({checked} events checked "
+                   "before it are intact)", err=True)
         sys.exit(1)
     if anchors is not None:
         matched, mismatch = anchoring.check(anchors.readlines())
         db.session.rollback()
         if mismatch is not None:
-            click.echo(f"audit chain BROKEN at event {mismatch.seq}: it {mismatch.reason} "
-                       f"taken at {mismatch.taken_at}", err=True)
+            click.echo(f"audit chain BROKEN: {mismatch.describe()}", err=True)
             sys.exit(1)
         click.echo(f"{matched} anchors match")
     db.session.rollback()
@@ -278,7 +295,7 @@ def audit_verify(anchors):
 @click.option("--out", type=click.File("a"), default="-",
               help="Append the anchor to this file (default: print it).")
 def audit_anchor(out):
-    """Print (or append to a file) the chain's head as one JSON line. Keep these lines
+    """Print (or append to a file) every chain's head as one JSON line. Keep these lines
     where the database's owner cannot change them (write-once storage, a mailbox)."""
     import json
 
@@ -306,4 +323,24 @@ def send_reminders():
         click.echo(f"reminders failed for {slug}: {why}; nothing was queued or sent for it",
                    err=True)
     if report.refused:
+        raise SystemExit(1)
+
+
+deadlines_cli = AppGroup("deadlines", help="The deadlines each review keeps.")
+dhr.add_command(deadlines_cli)
+
+
+@deadlines_cli.command("refresh")
+def deadlines_refresh():
+    """Compute and keep every review's deadlines (after migration 0019, or a change of the
+    clock's rules). Not needed day to day: a stale or missing one is computed when read,
+    and send-reminders recomputes the open reviews daily."""
+    from core.reviews import clock
+
+    total, degraded = clock.refresh_all()
+    click.echo(f"deadlines kept for {total} reviews")
+    for slug in degraded:
+        click.echo(f"a local policy failed for {slug}: its reviews keep the core's deadlines "
+                   "until it works (see the audit trail)", err=True)
+    if degraded:
         raise SystemExit(1)

@@ -4,10 +4,11 @@ The application role may not update audit events. On PostgreSQL the only ways to
 are the functions ``dhr_erase_tenant_audit`` (migration 0013) and ``dhr_erase_user_audit``
 (0015), which run as the owner role: each refuses while the partnership (or the account)
 still exists and erases only the events that are its.
-The bodies go (who, what, from where); each event's seq, body digest and hash stay, so the
-chain still verifies and shows where erased events sit. Each erased event is recorded in
-``audit_erasures`` by the function itself (the application role may only read that table),
-and ``verify`` accepts an erased event only if it is recorded there and wholly blank.
+The bodies go (who, what, from where); each event's seq, chain, place, body digest and hash
+stay, so its chain still verifies and shows where erased events sit. Each erased event is
+recorded in ``audit_erasures`` by the function itself (the application role may only read
+that table), and ``verify`` accepts an erased event only if it is recorded there and wholly
+blank.
 """
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ import uuid
 
 from sqlalchemy import select, text, update
 
-from core.audit.models import AuditChainHead, AuditErasure, AuditEvent
+from core.audit.models import AuditErasure, AuditEvent
+from core.audit.service import chain_of, hold
 from core.db import db
 from tenants.models import Tenant, utcnow
 from tenants.rls import is_postgresql
@@ -32,14 +34,11 @@ class AccountStillExists(RuntimeError):
     """An account's platform events are erased only once the account has been deleted."""
 
 
-def hold_chain() -> None:
-    """Lock the chain's head until commit, so no event can be appended meanwhile."""
-    db.session.execute(update(AuditChainHead).values(last_seq=AuditChainHead.last_seq))
-
-
 def erase_tenant_events(tenant_id: uuid.UUID) -> list[int]:
-    """Erase the tenant's events in the caller's transaction; return their seqs."""
-    hold_chain()
+    """Erase the tenant's events in the caller's transaction; return their seqs. Its chain's
+    head is held until commit, so no event can be appended to it meanwhile; other
+    partnerships' chains are not held."""
+    hold(chain_of(tenant_id))
     if is_postgresql(db.session.get_bind()):
         seqs = db.session.scalars(text("SELECT dhr_erase_tenant_audit(CAST(:t AS uuid))"),
                                   {"t": str(tenant_id)}).all()

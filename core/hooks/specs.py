@@ -94,7 +94,11 @@ def required_panel_agencies(ctx, review):
 def deadline_rules(ctx, review):
     """Local deadlines (a learning pack due 60 days after publication).
 
-    Called: whenever the review's clock is computed (review page, dashboard, reminders).
+    Called: whenever the review's kept deadlines are computed: after a change to the
+    review (a step, a record, a hold), when a policy is enabled, disabled or set, by the
+    daily refresh in ``flask dhr send-reminders``, and when a page reads kept deadlines
+    that are missing or past the day they hold for. A rule that reads today's date is
+    therefore asked at least once a day.
     Arguments: ``ctx`` (PluginContext), ``review`` (ReviewView).
     Returns: a list of dicts with exactly ``key`` and ``label`` (text), ``start`` and
     ``due`` (dates, not datetimes; ``due`` not before ``start``) and, if wanted, ``met_on``

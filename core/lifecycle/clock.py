@@ -125,6 +125,27 @@ def _apply_local(found: list[Deadline], f: ReviewFacts, today: date) -> list[Dea
     return found
 
 
+def steady_until(f: ReviewFacts, today: date) -> date:
+    """The last day on which ``deadlines(f, day)`` is still ``deadlines(f, today)``: the same
+    deadlines, dates and statuses. A deadline's status moves on the day it falls due soon
+    and the day after it falls due (a publication window: the day it is served); nothing
+    else depends on the date, except an unfinished hold, which moves adjusted dates every
+    day (then: today only). What the clock says is kept until then."""
+    if f.on_hold:
+        return today
+    last = date.max
+    for d in deadlines(f, today):
+        if d.met_on is not None:
+            continue
+        moves = (d.adjusted_due - timedelta(days=DUE_SOON_DAYS),
+                 d.adjusted_due if d.kind == "publication_window"
+                 else d.adjusted_due + timedelta(days=1))
+        for day in moves:
+            if day > today:
+                last = min(last, day - timedelta(days=1))
+    return last
+
+
 def _item(kind: str, item: DatedItem, holds, today: date) -> Deadline:
     key = item.key if kind == "local" else f"{kind}:{item.key}"
     return _deadline(key, kind, {"what": item.label}, item.start, item.due, item.met_on,

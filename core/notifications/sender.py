@@ -17,7 +17,6 @@ from core.hooks.manager import PluginFailed
 from core.notifications.models import OutboxMessage
 from core.notifications.service import enqueue
 from core.reviews import clock
-from core.reviews.facts import clock_facts, with_policies
 from core.reviews.models import Review
 from tenants.context import tenant_scope
 from tenants.models import Membership, Tenant, utcnow
@@ -50,11 +49,14 @@ def queue_deadlines(tenant: Tenant, report: Report) -> None:
     goes to a shared CSP mailbox; the service's pages carry the Welsh)."""
     recipients = _coordinators(tenant)
     reviews = [r for r in db.session.scalars(select(Review)) if r.stage != "closed"]
-    facts = with_policies(reviews, clock_facts(reviews), strict=True)
+    # The daily refresh: the partnership's own open reviews are computed again, every local
+    # policy asked (one that fails refuses the partnership's reminders); the joint reviews
+    # it partners in are read as their lead keeps them.
+    own = [r for r in reviews if r.tenant_id == tenant.id]
+    kept = {**clock.kept([r for r in reviews if r.tenant_id != tenant.id]),
+            **clock.refresh(own, strict=True)}
     for review in reviews:
-        for row in clock.deadline_rows(facts[review.id]):
-            if row["status"] not in ("due_soon", "overdue"):
-                continue
+        for row in clock.rows(kept[review.id], clock.URGENT):
             word = "overdue" if row["status"] == "overdue" else "due soon"
             for recipient in recipients:
                 added = enqueue(

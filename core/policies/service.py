@@ -110,15 +110,17 @@ def call(tenant: Tenant, hook: str, *, strict: bool = False, **kwargs):
         raise
 
 
-def collect(tenant: Tenant, hook: str, *, strict: bool = False,
+def collect(tenant: Tenant, hook: str, *, strict: bool = False, on_skip=None,
             **kwargs) -> list[tuple[str, object]]:
     """Every enabled plugin's answer. A read-side hook that fails leaves that plugin's
-    answer out; with ``strict``, or for a write-side hook, ``PluginFailed``."""
+    answer out (and is told to ``on_skip``, if given); with ``strict``, or for a write-side
+    hook, ``PluginFailed``."""
     try:
         if hook in GUARDS and "review" in kwargs:
             _refuse_if_inputs_failed(kwargs["review"])
         return host().collect(hook, enabled(tenant.id), ctx=context(tenant),
-                              on_failure=_skipping(tenant, hook, strict, kwargs), **kwargs)
+                              on_failure=_skipping(tenant, hook, strict, kwargs, on_skip),
+                              **kwargs)
     except PluginFailed as failed:
         report(tenant, failed)
         raise
@@ -152,7 +154,7 @@ def _fresh() -> dict:
     return {"seen": set(), "pending": [], "tainted": {}}
 
 
-def _skipping(tenant: Tenant, hook: str, strict: bool, kwargs: dict):
+def _skipping(tenant: Tenant, hook: str, strict: bool, kwargs: dict, on_skip=None):
     """What the host does with a failure: for a read-side hook (unless ``strict``), report
     it and go on without that plugin's answer; otherwise raise."""
     if strict or RESULTS[hook].on_failure != SKIP:
@@ -160,6 +162,8 @@ def _skipping(tenant: Tenant, hook: str, strict: bool, kwargs: dict):
 
     def skip(failed: PluginFailed) -> None:
         report(tenant, failed)
+        if on_skip is not None:
+            on_skip(failed)
         review = kwargs.get("review")
         if hook in GUARD_INPUTS and review is not None:
             _failures()["tainted"].setdefault(review.id, failed)
@@ -221,20 +225,38 @@ def current_tenant() -> Tenant:
     return tenant if tenant is not None else db.session.get(Tenant, current_tenant_id())
 
 
-def local_facts(tenant: Tenant, review, facts, strict: bool = False):
-    """Facts with what the enabled local policies add: required agencies and deadlines. A
-    plugin that fails adds nothing (``strict``: ``PluginFailed``)."""
+def local_facts(tenant: Tenant, review, facts, strict: bool = False, *,
+                agencies: bool = True, deadlines: bool = True, on_skip=None):
+    """Facts with what ``tenant``'s enabled local policies add: required agencies (what the
+    guards read) and deadlines (what the clock reads). A plugin that fails adds nothing
+    (``strict``: ``PluginFailed``). A deadline rule's label is taken in the partnership's
+    own language: the clock keeps it (core/reviews/clock.py)."""
+    from flask_babel import force_locale
+
     view = review_view(review, facts)
-    agencies = {str(a).strip().lower() for _n, names in
-                collect(tenant, "required_panel_agencies", strict=strict, review=view)
-                for a in names}
-    deadlines = tuple(
-        DatedItem(rule["key"], str(rule["label"]), rule["start"], rule["due"],
-                  rule.get("met_on"))
-        for _n, rules in collect(tenant, "deadline_rules", strict=strict, review=view)
-        for rule in rules)
-    return replace(facts, required_agencies=frozenset(agencies) | facts.required_agencies,
-                   local_deadlines=facts.local_deadlines + deadlines)
+    found = set()
+    if agencies:
+        found = {str(a).strip().lower() for _n, names in
+                 collect(tenant, "required_panel_agencies", strict=strict, review=view)
+                 for a in names}
+    rules: tuple = ()
+    if deadlines and implemented(tenant, "deadline_rules"):
+        with force_locale(tenant.locale or "en"):
+            rules = tuple(
+                DatedItem(rule["key"], str(rule["label"]), rule["start"], rule["due"],
+                          rule.get("met_on"))
+                for _n, answer in collect(tenant, "deadline_rules", strict=strict,
+                                          on_skip=on_skip, review=view)
+                for rule in answer)
+    if not found and not rules:
+        return facts
+    return replace(facts, required_agencies=frozenset(found) | facts.required_agencies,
+                   local_deadlines=facts.local_deadlines + rules)
+
+
+def implemented(tenant: Tenant, hook: str) -> bool:
+    """Whether any plugin the tenant enabled implements ``hook`` (no call is made)."""
+    return any(host().implements(name, hook) for name in enabled(tenant.id))
 
 
 def terms(tenant: Tenant) -> dict:
@@ -276,7 +298,12 @@ def _conflicts(tenant: Tenant, name: str) -> None:
 
 
 def enable(tenant: Tenant, name: str, settings: dict) -> TenantPlugin:
+    """Enable ``name`` for the tenant, or change its settings. When that changes the
+    deadlines its reviews have, they are computed again in the same transaction."""
+    from core.reviews import clock
+
     values = _validate(name, settings)
+    before = clock.basis(tenant.id)
     row = db.session.scalar(select(TenantPlugin).where(TenantPlugin.tenant_id == tenant.id,
                                                        TenantPlugin.name == name))
     if row is None:
@@ -287,12 +314,16 @@ def enable(tenant: Tenant, name: str, settings: dict) -> TenantPlugin:
     db.session.flush()
     audit.record("policy.enable", object_type="tenant_plugin", object_id=row.id,
                  tenant_id=tenant.id, details={"plugin": name, "settings": values})
+    clock.policies_changed(tenant, before)
     db.session.commit()
     g.pop("dhr_enabled", None) if has_request_context() else None
     return row
 
 
 def disable(tenant: Tenant, name: str) -> bool:
+    from core.reviews import clock
+
+    before = clock.basis(tenant.id)
     row = db.session.scalar(select(TenantPlugin).where(TenantPlugin.tenant_id == tenant.id,
                                                        TenantPlugin.name == name))
     if row is None:
@@ -300,6 +331,8 @@ def disable(tenant: Tenant, name: str) -> bool:
     db.session.delete(row)
     audit.record("policy.disable", object_type="tenant_plugin", object_id=row.id,
                  tenant_id=tenant.id, details={"plugin": name})
+    db.session.flush()
+    clock.policies_changed(tenant, before)
     db.session.commit()
     g.pop("dhr_enabled", None) if has_request_context() else None
     return True

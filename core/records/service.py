@@ -68,6 +68,8 @@ def _local_objections(review: Review, kind: Kind, change: str, data: dict, roles
     from core.reviews.facts import full_facts
 
     tenant = policies.current_tenant()
+    if not policies.implemented(tenant, "check_record"):
+        return  # no enabled policy has a say: the review's facts are not even needed
     try:
         view = policies.review_view(review, full_facts(review), with_partners=True)
         found = policies.collect(tenant, "check_record", review=view,

@@ -75,3 +75,28 @@ class TimelineEvent(TenantScoped, Model):
     from_stage: Mapped[str | None] = mapped_column(String(32))
     to_stage: Mapped[str | None] = mapped_column(String(32))
     data: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class ReviewClock(TenantScoped, Model):
+    """A review's statutory clock as last computed (core/reviews/clock.py): its deadlines
+    and statuses, kept so that lists read them instead of recomputing every review. Written
+    in the transaction of every change that can move a deadline; what it says holds until
+    ``fresh_until`` for the ``basis`` it was computed under (after that, or when ``degraded``
+    because a local policy failed, the next read computes it again)."""
+
+    __tablename__ = "review_clocks"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    review_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("reviews.id"), unique=True)
+    computed_on: Mapped[date]
+    fresh_until: Mapped[date]
+    # The rules it was computed under: the clock's version, the guidance profiles, and the
+    # owner's enabled policies that add deadlines (with their settings), as a digest.
+    basis: Mapped[str] = mapped_column(String(32))
+    degraded: Mapped[bool] = mapped_column(default=False)
+    on_hold: Mapped[bool] = mapped_column(default=False)
+    overdue: Mapped[int] = mapped_column(Integer, default=0)
+    due_soon: Mapped[int] = mapped_column(Integer, default=0)
+    next_due_on: Mapped[date | None]
+    # Most urgent first: key, kind, label (untranslated) and params, statutory_due,
+    # adjusted_due, met_on (ISO dates), status.
+    deadlines: Mapped[list] = mapped_column(JSON, default=list)

@@ -11,8 +11,8 @@ from core import lifecycle
 from core.audit import service as audit
 from core.db import db
 from core.reviews import clock
-from core.reviews.facts import clock_facts, full_facts, with_policies
-from core.reviews.models import Hold, ReferenceCounter, Review
+from core.reviews.facts import full_facts
+from core.reviews.models import Hold, ReferenceCounter, Review, ReviewClock
 from tenants.models import Tenant
 
 
@@ -75,6 +75,7 @@ def create_review(tenant: Tenant, data: dict, actor_id: uuid.UUID | None) -> Rev
         )
         db.session.add(review)
         db.session.flush()
+        clock.changed(review, "created")
         audit.record("review.create", object_type="review", object_id=review.id,
                      details={"reference": review.reference})
         db.session.commit()
@@ -85,10 +86,13 @@ def create_review(tenant: Tenant, data: dict, actor_id: uuid.UUID | None) -> Rev
 
 
 def detail(review: Review) -> dict:
-    """The review with its deadlines, hold state and the steps that may follow."""
+    """The review with its deadlines (as kept: what every list shows), hold state and the
+    steps that may follow."""
     facts = full_facts(review)
+    kept = clock.kept([review])[review.id]
+    db.session.commit()  # what was computed again (if it was stale) is kept
     return {**{c.key: getattr(review, c.key) for c in Review.__table__.columns},
-            "on_hold": facts.on_hold, "deadlines": clock.deadline_rows(facts),
+            "on_hold": facts.on_hold, "deadlines": clock.rows(kept),
             "next_steps": clock.next_steps(facts), "facts": facts}
 
 
@@ -99,17 +103,20 @@ def holds_of(review: Review) -> list[Hold]:
 
 def dashboard() -> dict:
     """What is overdue and due soon across the tenant, most urgent first, and the reviews
-    by stage. A fixed number of queries, however many reviews the tenant has."""
-    reviews = list(db.session.scalars(select(Review).order_by(Review.reference)))
-    facts = with_policies(reviews, clock_facts(reviews))
+    by stage: the reviews and their kept clocks in one query (a clock missing or stale is
+    computed first), however many reviews the tenant has."""
+    found = db.session.execute(
+        select(Review, ReviewClock).outerjoin(ReviewClock, ReviewClock.review_id == Review.id)
+        .order_by(Review.reference)).all()
+    reviews = [review for review, _row in found]
+    kept = clock.kept(reviews, found={r.id: row for r, row in found if row is not None})
     urgent = []
     for review in reviews:
         if review.stage == lifecycle.Stage.CLOSED:
             continue
-        for row in clock.deadline_rows(facts[review.id]):
-            if row["status"] in ("overdue", "due_soon"):
-                urgent.append({**row, "review_id": review.id, "reference": review.reference,
-                               "on_hold": facts[review.id].on_hold})
+        for row in clock.rows(kept[review.id], clock.URGENT):
+            urgent.append({**row, "review_id": review.id, "reference": review.reference,
+                           "on_hold": kept[review.id]["on_hold"]})
     urgent.sort(key=lambda r: (r["status"] != "overdue", r["adjusted_due"], r["reference"]))
     by_stage: dict[str, list[Review]] = {}
     for review in reviews:
@@ -117,7 +124,7 @@ def dashboard() -> dict:
     audit.record("review.dashboard", object_type="tenant", details={"reviews": len(reviews)})
     db.session.commit()
     return {"urgent": urgent, "by_stage": by_stage, "reviews": reviews,
-            "on_hold": [r for r in reviews if facts[r.id].on_hold]}
+            "on_hold": [r for r in reviews if kept[r.id]["on_hold"]]}
 
 
 def learning_of(review: Review) -> list:

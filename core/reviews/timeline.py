@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from core.audit.service import who
 from core.db import db
+from core.reviews import clock
 from core.reviews.models import Review, TimelineEvent
 
 
@@ -15,6 +16,7 @@ def add(review: Review, kind: str, name: str, data: dict | None = None,
     event = TimelineEvent(review_id=review.id, actor=who()[1], kind=kind, name=name,
                           from_stage=from_stage, to_stage=to_stage, data=data or {})
     db.session.add(event)
+    clock.changed(review, name)  # every change is on the timeline: the clock follows it
     return event
 
 

@@ -18,8 +18,8 @@ from core.hooks.manager import PluginFailed
 from core.lifecycle.transitions import HOLD, RESUME, may_take
 from core.policies import service as policies
 from core.records.models import HomeOfficeSubmission, LearningTask, PublicationRecord
-from core.reviews import timeline
-from core.reviews.facts import full_facts
+from core.reviews import clock, timeline
+from core.reviews.facts import base_facts, full_facts
 from core.reviews.models import Hold, Review
 from tenants.models import utcnow
 
@@ -71,15 +71,15 @@ def take(review: Review, to: str, data: dict, roles, expected_version: int | Non
             raise StepProblem(422, invalid)
         refused = (lifecycle.check(facts, transition)
                    + _local_objections(review, facts, transition, data, roles)
-                   + _redaction_objections(review, transition))
+                   + _redaction_objections(review, transition, facts))
         if refused:
             raise StepProblem(409, refused)
         if dry_run:
             return review
-        _apply(review, transition, data)
+        after = _apply(review, transition, data, facts)
     except PluginFailed as failed:  # a local policy the step needs failed: not taken
         raise StepProblem(409, [_plugin_failed(failed)]) from None
-    _tell_plugins(review, transition, roles)
+    _tell_plugins(review, transition, roles, after)
     return review
 
 
@@ -102,10 +102,14 @@ def _local_objections(review, facts, transition, data, roles) -> list[lifecycle.
             for _name, problems in found for p in problems]
 
 
-def _tell_plugins(review, transition, roles) -> None:
-    """After the commit: each plugin hears of the step on its own; failures are audited."""
+def _tell_plugins(review, transition, roles, after) -> None:
+    """After the commit: each plugin hears of the step on its own (``after``: the review's
+    facts as the step left them; None when no enabled plugin listens); failures are
+    audited."""
+    if after is None:
+        return
     tenant = policies.current_tenant()
-    view = policies.review_view(review, full_facts(review), with_partners=True)
+    view = policies.review_view(review, after, with_partners=True)
     for plugin, error in policies.each(tenant, "review_transitioned", review=view,
                                        transition=transition.name,
                                        actor=policies.actor(roles)):
@@ -115,10 +119,13 @@ def _tell_plugins(review, transition, roles) -> None:
     db.session.commit()
 
 
-def _apply(review: Review, transition: lifecycle.Transition, data: dict) -> Review:
+def _apply(review: Review, transition: lifecycle.Transition, data: dict, facts):
+    """Take the step: its effects, timeline, audit and the review's clock, one transaction.
+    Returns the review's facts after the step when a plugin is to hear of it (else None)."""
     before = review.stage
+    after = None
     try:
-        EFFECTS.get(transition.name, _nothing)(review, data)
+        EFFECTS.get(transition.name, _nothing)(review, data, facts)
         review.stage = transition.target_stage(before)
         review.last_step_at = utcnow()
         db.session.flush()  # the version check: a concurrent step makes this fail
@@ -126,6 +133,10 @@ def _apply(review: Review, transition: lifecycle.Transition, data: dict) -> Revi
                      review.stage)
         audit.record(f"review.{transition.name}", object_type="review", object_id=review.id,
                      details={"from": before, "to": review.stage})
+        if policies.implemented(policies.current_tenant(), "review_transitioned"):
+            db.session.flush()
+            after = base_facts([review])[review.id]  # for the plugins, and for the clock
+            clock.refresh([review], facts={review.id: after})
         db.session.commit()
     except (StaleDataError, OperationalError) as lost:
         db.session.rollback()
@@ -138,7 +149,7 @@ def _apply(review: Review, transition: lifecycle.Transition, data: dict) -> Revi
     except Exception:
         db.session.rollback()
         raise
-    return review
+    return after
 
 
 def _jsonable(data: dict) -> dict:
@@ -147,12 +158,12 @@ def _jsonable(data: dict) -> dict:
 
 # --- what each step writes ----------------------------------------------------------------
 
-def _nothing(_review: Review, _data: dict) -> None:
+def _nothing(_review: Review, _data: dict, _facts) -> None:
     return None
 
 
 def _decide(outcome: str):
-    def effect(review: Review, data: dict) -> None:
+    def effect(review: Review, data: dict, _facts) -> None:
         review.decision = outcome
         review.decision_date = data["decision_date"]
         review.decision_reasons = data["reasons"]
@@ -161,11 +172,11 @@ def _decide(outcome: str):
     return effect
 
 
-def _directed(review: Review, data: dict) -> None:
+def _directed(review: Review, data: dict, _facts) -> None:
     review.decision = "directed"
 
 
-def _submit(review: Review, data: dict) -> None:
+def _submit(review: Review, data: dict, _facts) -> None:
     db.session.add(HomeOfficeSubmission(
         review_id=review.id, signed_off_on=data["signed_off_on"],
         submitted_on=data["submitted_on"], copies_sent_on=data.get("copies_sent_on")))
@@ -173,7 +184,7 @@ def _submit(review: Review, data: dict) -> None:
 
 
 def _outcome(outcome: str | None):
-    def effect(review: Review, data: dict) -> None:
+    def effect(review: Review, data: dict, _facts) -> None:
         latest = db.session.scalars(
             select(HomeOfficeSubmission).where(HomeOfficeSubmission.review_id == review.id)
             .order_by(HomeOfficeSubmission.created_at.desc())).first()
@@ -183,13 +194,15 @@ def _outcome(outcome: str | None):
     return effect
 
 
-def _publish(review: Review, data: dict) -> None:
-    """The plan comes from the tenant's local policy (or the core default)."""
+def _publish(review: Review, data: dict, facts) -> None:
+    """The plan comes from the tenant's local policy (or the core default). ``facts``: the
+    review's as the step was checked (publishing changes none that plugins see but the
+    date, which they read from the review)."""
     profile = lifecycle.profile_for(review.guidance_profile)
     published = review.published_on = data["published_on"]
-    plan, kinds = publication_plan(review)
+    plan, kinds = publication_plan(review, facts)
     tenant = policies.current_tenant()
-    view = policies.review_view(review, full_facts(review), with_partners=True)
+    view = policies.review_view(review, facts, with_partners=True)
     months = max(plan.get("months") or 0, profile.publication_months)
     db.session.add(PublicationRecord(
         review_id=review.id, decision="publish", decided_on=published, published_on=published,
@@ -203,23 +216,23 @@ def _publish(review: Review, data: dict) -> None:
                 recipients=list(task.get("recipients", ()))))
 
 
-def publication_plan(review: Review) -> tuple[dict, list[str]]:
+def publication_plan(review: Review, facts=None) -> tuple[dict, list[str]]:
     """The local (or default) publication plan and every kind of document it publishes."""
     tenant = policies.current_tenant()
-    view = policies.review_view(review, full_facts(review), with_partners=True)
+    view = policies.review_view(review, facts or full_facts(review), with_partners=True)
     plan = policies.call(tenant, "publication_plan", review=view, decision="publish")
     extra = {kind for _n, kinds in policies.collect(tenant, "publication_items", review=view)
              for kind in kinds}
     return plan, sorted(set(plan["documents"]) | extra)
 
 
-def _redaction_objections(review: Review, transition) -> list[lifecycle.Problem]:
+def _redaction_objections(review: Review, transition, facts=None) -> list[lifecycle.Problem]:
     """Publication waits until no protected name or detail is in what would be published."""
     if transition.name != "publish":
         return []
     from core.names import redaction
 
-    hits = redaction.scan(review, publication_plan(review)[1])
+    hits = redaction.scan(review, publication_plan(review, facts)[1])
     if not hits:
         return []
     return [_problem("protected_names_found", _(
@@ -242,17 +255,17 @@ def _published_versions(review: Review, kinds: list[str]) -> dict:
     return latest
 
 
-def _not_publish(review: Review, data: dict) -> None:
+def _not_publish(review: Review, data: dict, _facts) -> None:
     db.session.add(PublicationRecord(review_id=review.id, decision="not_publish",
                                      decided_on=data["decided_on"], reasons=data["reasons"]))
 
 
-def _hold(review: Review, data: dict) -> None:
+def _hold(review: Review, data: dict, _facts) -> None:
     db.session.add(Hold(review_id=review.id, stage=review.stage, reason=data["reason"],
                         note=data.get("note"), started_on=data["started_on"]))
 
 
-def _resume(review: Review, data: dict) -> None:
+def _resume(review: Review, data: dict, _facts) -> None:
     open_hold = db.session.scalar(select(Hold).where(Hold.review_id == review.id,
                                                      Hold.resumed_on.is_(None)))
     open_hold.resumed_on = data["resumed_on"]

@@ -14,6 +14,7 @@ from core.lifecycle.transitions import may_take
 from core.policies import service as policies
 from core.records.kinds import KINDS
 from core.reviews import clock, service, timeline, transitions
+from core.reviews.facts import full_facts
 from core.reviews.lookup import review_or_404
 from core.reviews.schemas import ReviewCreateSchema, step_data_schema
 from core.web import forms
@@ -85,7 +86,7 @@ def step(review_id: uuid.UUID, to: str):
     except transitions.StepProblem:
         abort(404)
     schema = step_data_schema(transition)
-    facts = service.detail(review)["facts"]
+    facts = full_facts(review)
     blocked = clock.problems_out(lifecycle.check(facts, transition))
     context = {"review": review, "transition": transition, "to": to,
                "fields": forms.describe(type(schema)), "blocked": blocked,

@@ -56,27 +56,46 @@ def test_verify_passes_on_an_untouched_chain(app, world):
     assert "intact" in result.output
 
 
+def _chain_seqs(tenant_id) -> list[int]:
+    """The seqs of a partnership's chain, in its order."""
+    db.session.expire_all()
+    return list(db.session.scalars(select(AuditEvent.seq).where(
+        AuditEvent.chain == str(tenant_id)).order_by(AuditEvent.chain_seq)))
+
+
 def test_altering_one_row_breaks_the_chain_and_names_it(app, world, admin_engine):
+    seq = _chain_seqs(world.tenants["alpha"].id)[2]
     with admin_engine.begin() as conn:  # the owner role: the app role may not UPDATE
-        conn.execute(text("UPDATE audit_events SET actor = 'someone else' WHERE seq = 5"))
+        conn.execute(text("UPDATE audit_events SET actor = 'someone else' WHERE seq = :s"),
+                     {"s": seq})
     result = _verify(app)
     assert result.exit_code == 1
-    assert "event 5" in result.output and "altered" in result.output
+    assert f"event {seq} (place 3 of partnership alpha's chain)" in result.output
+    assert "altered" in result.output
 
 
 def test_removing_a_row_breaks_the_chain(app, world, admin_engine):
+    seqs = _chain_seqs(world.tenants["alpha"].id)
     with admin_engine.begin() as conn:
-        conn.execute(text("DELETE FROM audit_events WHERE seq = 3"))
+        conn.execute(text("DELETE FROM audit_events WHERE seq = :s"), {"s": seqs[2]})
     result = _verify(app)
-    assert result.exit_code == 1 and "event 3" in result.output
+    assert result.exit_code == 1
+    assert f"event {seqs[3]} (place 4 of partnership alpha's chain)" in result.output
+    assert "place 3 is missing" in result.output
 
 
 def test_removing_the_newest_rows_breaks_the_chain(app, world, admin_engine):
     with admin_engine.begin() as conn:
         last = conn.execute(text("SELECT max(seq) FROM audit_events")).scalar()
+        chain, place = conn.execute(text("SELECT chain, chain_seq FROM audit_events "
+                                         "WHERE seq = :s"), {"s": last}).one()
         conn.execute(text("DELETE FROM audit_events WHERE seq = :s"), {"s": last})
     result = _verify(app)
-    assert result.exit_code == 1 and f"event {last}" in result.output
+    assert result.exit_code == 1
+    assert f"place {place} of" in result.output and "were removed" in result.output
+    from core.audit.service import label
+
+    assert label(chain) in result.output
 
 
 def test_the_orm_refuses_to_change_or_delete_audit_events(app, world):
@@ -237,55 +256,33 @@ def test_erasure_refuses_a_partnership_that_still_exists(app, world):
     assert _bodies(alpha.id) == before
 
 
-def test_events_written_under_the_first_scheme_still_verify(app, world, admin_engine):
-    """Events from before body digests (no body_hash) are checked the old way."""
-    from core.audit.service import legacy_hash, record, verify
-
-    first = db.session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).first()
-    first.body_hash = None
-    old = legacy_hash(first)
-    db.session.rollback()
-    with admin_engine.begin() as conn:
-        # an old event is the chain's only event: rebuild the chain from it
-        conn.execute(text("DELETE FROM audit_events WHERE seq > 1"))
-        conn.execute(text("UPDATE audit_events SET body_hash = NULL, hash = :h WHERE seq = 1"),
-                     {"h": old})
-        conn.execute(text("UPDATE audit_chain_head SET last_seq = 1, last_hash = :h"),
-                     {"h": old})
-    db.session.expire_all()
-    record("test.after_upgrade")
-    db.session.commit()
-    assert verify() == (2, None)
-    with admin_engine.begin() as conn:
-        conn.execute(text("UPDATE audit_events SET actor = 'someone else' WHERE seq = 1"))
-    db.session.expire_all()
-    assert verify()[1].seq == 1
-
-
-def _rewrite_from(admin_engine, seq: int) -> None:
-    """What the table's owner could do: change an event and recompute every hash after it,
-    so that the chain alone verifies again."""
+def _rewrite_from(admin_engine, tenant_id, place: int) -> None:
+    """What the table's owner could do: change an event of a partnership's chain and
+    recompute every hash after it, and the head, so that the chain alone verifies again."""
     from core.audit.models import AuditEvent as Event
-    from core.audit.service import body_hash, link_hash
+    from core.audit.service import body_hash, chain_link_hash
 
+    chain = str(tenant_id)
     with admin_engine.begin() as conn:
-        conn.execute(text("UPDATE audit_events SET actor = 'someone else' WHERE seq = :s"),
-                     {"s": seq})
+        conn.execute(text("UPDATE audit_events SET actor = 'someone else' "
+                          "WHERE chain = :c AND chain_seq = :p"), {"c": chain, "p": place})
     db.session.expire_all()
-    rows = db.session.scalars(select(Event).order_by(Event.seq)).all()
-    prev, fixed = "0" * 64, []
+    rows = db.session.scalars(select(Event).where(Event.chain == chain)
+                              .order_by(Event.chain_seq)).all()
+    prev, fixed = rows[0].prev_hash, []
     for row in rows:
         digest = body_hash(row)
-        prev = link_hash(prev, digest)
-        fixed.append((row.seq, digest, prev))
+        fixed.append((row.seq, digest, prev, chain_link_hash(chain, row.chain_seq, row.seq,
+                                                             prev, digest)))
+        prev = fixed[-1][3]
     db.session.rollback()
     with admin_engine.begin() as conn:
-        for s, digest, h in fixed:
+        for s, digest, before, h in fixed:
             conn.execute(text("UPDATE audit_events SET body_hash = :b, hash = :h, "
-                              "prev_hash = COALESCE((SELECT hash FROM audit_events p "
-                              "WHERE p.seq = :s - 1), :g) WHERE seq = :s"),
-                         {"b": digest, "h": h, "s": s, "g": "0" * 64})
-        conn.execute(text("UPDATE audit_chain_head SET last_hash = :h"), {"h": prev})
+                              "prev_hash = :p WHERE seq = :s"),
+                         {"b": digest, "h": h, "p": before, "s": s})
+        conn.execute(text("UPDATE audit_chains SET last_hash = :h WHERE chain = :c"),
+                     {"h": prev, "c": chain})
     db.session.expire_all()
 
 
@@ -301,10 +298,11 @@ def test_an_anchor_catches_a_chain_rewritten_by_its_owner(app, world, admin_engi
     assert len(anchors.read_text().splitlines()) == 2
     ok = runner.invoke(args=["dhr", "audit", "verify", "--anchors", str(anchors)])
     assert ok.exit_code == 0 and "2 anchors match" in ok.output
-    _rewrite_from(admin_engine, 3)
+    _rewrite_from(admin_engine, world.tenants["alpha"].id, 3)
     assert _verify(app).exit_code == 0  # the chain alone cannot tell
     caught = runner.invoke(args=["dhr", "audit", "verify", "--anchors", str(anchors)])
     assert caught.exit_code == 1 and "rewritten after the anchor" in caught.output
+    assert "of partnership alpha's chain" in caught.output
 
 
 def test_anchors_still_match_after_a_partnership_is_offboarded(app, world, tmp_path):

@@ -118,24 +118,56 @@ def test_a_bad_policy_info_keeps_the_plugin_out_of_the_catalogue():
 
 # --- read-side hooks: the page shows the core's answer ------------------------------------
 
+def _overdue_by_api(client, world) -> str:
+    """An overdue review recorded through the API (its deadlines are computed, and a
+    failing policy audited, in that request)."""
+    notified = date.today() - timedelta(days=60)
+    created = Api(client, world).post("/reviews", {
+        "pseudonym": "Failing Rules Adult (invented)", "notifying_agency": "Test Police",
+        "date_of_death": (notified - timedelta(days=2)).isoformat(),
+        "notification_date": notified.isoformat()})
+    assert created.status_code == 201, created.json
+    return created.json["id"]
+
+
 def test_deadline_rules_that_raise_leave_the_pages_to_the_core(enabled, client, sample):
-    ref = _overdue(enabled)
-    _overdue(enabled)
+    # Deadlines are kept (core/reviews/clock.py): the policy is asked when they are
+    # computed. Computed while it raises, the core's deadlines are kept, marked to be
+    # computed again on every read until it answers.
     sample.fail_in.add("deadline_rules")
-    _assert_core_answer(_pages(client, enabled, ref.id))
-    failed = _failures("deadline_rules")
-    # once per request, however many reviews the dashboard computes
+    rid = _overdue_by_api(client, enabled)
+    _overdue_by_api(client, enabled)
+    before = len(_failures("deadline_rules"))
+    _assert_core_answer(_pages(client, enabled, rid))
+    failed = _failures("deadline_rules")[before:]
+    # once per request, however many reviews the dashboard computes again
     assert len(failed) == 3
     assert {(e.details["plugin"], e.details["error"]) for e in failed} == \
         {("sample", "RuntimeError")}
     assert {e.tenant_id for e in failed} == {enabled.tenants["alpha"].id}
+    # it answers again: the next read computes the deadlines with its own
+    sample.fail_in.clear()
+    keys = {d["key"] for d in Api(client, enabled).get(f"/reviews/{rid}").json["deadlines"]}
+    assert "sample_check" in keys
+    assert len(_failures("deadline_rules")) == before + 3
+
+
+def test_deadline_rules_that_fail_later_leave_what_was_kept(enabled, client, sample):
+    ref = _overdue(enabled)  # computed while the policy answers: its deadline is kept
+    sample.fail_in.add("deadline_rules")
+    pages = _pages(client, enabled, ref.id)
+    assert {name: r.status_code for name, r in pages.items()} == \
+        {"dashboard": 200, "review": 200, "api": 200}
+    assert "sample_check" in {d["key"] for d in pages["api"].json["deadlines"]}
+    assert "Sample check" in pages["dashboard"].get_data(as_text=True)
+    assert _failures("deadline_rules") == []  # not asked: nothing that moves it changed
 
 
 @pytest.mark.parametrize("reply", MALFORMED_DEADLINES)
 def test_malformed_deadline_rules_leave_the_pages_to_the_core(enabled, client, sample, reply):
-    ref = _overdue(enabled)
     sample.replies["deadline_rules"] = reply
-    _assert_core_answer(_pages(client, enabled, ref.id))
+    rid = _overdue_by_api(client, enabled)
+    _assert_core_answer(_pages(client, enabled, rid))
     failed = _failures("deadline_rules")
     assert failed and {(e.details["plugin"], e.details["error"]) for e in failed} == \
         {("sample", "InvalidResult")}

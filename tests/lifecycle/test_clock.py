@@ -135,3 +135,70 @@ def test_local_rules_add_and_tighten_but_never_extend():
     assert found["learning_pack"].kind == "local"
     assert found["completion"].statutory_due == d(2026, 6, 30)   # tightened from 31 July
     assert found["decision"].statutory_due == d(2026, 2, 5)      # not extended
+
+
+# --- how long what the clock says holds (what DHR Hub keeps: core/reviews/clock.py) ---------
+
+def _random_facts(rng) -> ReviewFacts:
+    from datetime import timedelta
+
+    from core.lifecycle.stages import Stage
+
+    day = lambda base, spread: base + timedelta(days=rng.randint(0, spread))  # noqa: E731
+    notified = day(d(2025, 1, 1), 500)
+    decided = day(notified, 60) if rng.random() < 0.8 else None
+    holds = []
+    if decided and rng.random() < 0.4:
+        start = day(decided, 200)
+        holds.append(HoldPeriod("inquest", start, day(start, 90) if rng.random() < 0.6 else None,
+                                "evidence"))
+    items = lambda n, base: tuple(  # noqa: E731
+        DatedItem(f"i{rng.random()}", "x", (s := day(base, 100)), day(s, 60),
+                  day(s, 90) if rng.random() < 0.4 else None) for _ in range(n))
+    published = day(decided, 400) if decided and rng.random() < 0.3 else None
+    return ReviewFacts(
+        stage=rng.choice(sorted(Stage)) if decided else "notified",
+        profile=rng.choice(["england-2016", "dardr-2024"]), notification_date=notified,
+        decision_date=decided,
+        first_panel_meeting=day(decided, 40) if decided and rng.random() < 0.5 else None,
+        submitted_on=day(decided, 300) if decided and rng.random() < 0.4 else None,
+        published_on=published, holds=tuple(holds),
+        agency_reports=items(rng.randint(0, 3), decided or notified),
+        actions=items(rng.randint(0, 2), decided or notified),
+        local_deadlines=items(rng.randint(0, 2), notified))
+
+
+def test_what_the_clock_says_holds_until_steady_until_and_no_longer():
+    """For a day ``steady_until`` covers, the clock says exactly what it said: so what is
+    kept is what would be computed. The day after, something has moved."""
+    import random
+    from datetime import timedelta
+
+    from core.lifecycle import steady_until
+
+    rng = random.Random(12)
+    moved = 0
+    for _ in range(400):
+        facts = _random_facts(rng)
+        today = facts.notification_date + timedelta(days=rng.randint(-10, 900))
+        said = deadlines(facts, today)
+        until = steady_until(facts, today)
+        assert until >= today
+        horizon = min(until, today + timedelta(days=500))
+        day = today
+        while day <= horizon:
+            assert deadlines(facts, day) == said, (facts, today, day)
+            day += timedelta(days=1)
+        if until < today + timedelta(days=500) and not facts.on_hold:
+            assert deadlines(facts, until + timedelta(days=1)) != said
+            moved += 1
+    assert moved > 100  # the property was exercised, not vacuous
+
+
+def test_a_review_on_hold_is_steady_for_today_only():
+    from core.lifecycle import steady_until
+
+    facts = _facts(holds=(HoldPeriod("inquest", d(2026, 2, 10), None, "setup"),))
+    assert steady_until(facts, d(2026, 3, 1)) == d(2026, 3, 1)
+    assert _by_key(facts, d(2026, 3, 1))["completion"].adjusted_due != \
+        _by_key(facts, d(2026, 3, 2))["completion"].adjusted_due
