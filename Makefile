@@ -82,6 +82,16 @@ assets/node_modules/axe-core/axe.min.js: assets/package.json assets/package-lock
 screenshots: install e2e-deps
 	$(BIN)/python -m tests.e2e.screenshots
 
+# The benchmark (never a test): PostgreSQL on 127.0.0.1:5432 as .ci/run expects, Debian's
+# wrk, the invented scale data (kept between runs), gunicorn as `make run` serves; prints
+# the table and adds it to docs/performance.md. Smaller: make bench BENCH_ARGS="--big-tenants 60".
+.PHONY: bench
+bench: install
+	@command -v wrk >/dev/null || { \
+	  echo "Installing Debian's wrk for the benchmark"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null; }
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 translations: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output \
 	  -o core/translations/messages.pot .

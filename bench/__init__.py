@@ -1,0 +1,1 @@
+"""`make bench`: the benchmark (bench/run.py). Never part of the test suite."""
