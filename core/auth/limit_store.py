@@ -11,7 +11,6 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from contextlib import closing
 
 from limits.storage import Storage
 
