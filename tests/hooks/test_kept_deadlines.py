@@ -1,11 +1,11 @@
 """Deadlines kept, not recomputed (issue 12, part 4): what ``review_clocks`` holds for a
 review is what the lifecycle clock computes from its facts now, for every demo review and
-after every kind of change, and the dashboard reads it with a fixed number of statements."""
+after every kind of change, and the dashboard reads it with a fixed number of statements.
+The sample plugin (tests/hooks/conftest.py) adds a deadline when enabled."""
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
 from sqlalchemy import delete, select, update
 
 from core.db import db
@@ -15,29 +15,11 @@ from core.reviews.facts import base_facts, with_policies
 from core.reviews.models import Review, ReviewClock
 from tenants.context import tenant_scope
 from tenants.models import Tenant
-from tests.conftest import _clear, make_test_app
 from tests.core.test_concurrency_and_queries import QueryCounter
 from tests.core.test_review_journey_api import Api
 from tests.factories import make_review, sign_in
-from tests.hooks.sample import Sample
 
 TODAY = date.today()
-
-
-@pytest.fixture
-def sample():
-    return Sample()
-
-
-@pytest.fixture
-def app(database, admin_engine, sample):
-    """The app with the sample plugin installed (it adds a deadline when enabled)."""
-    _clear(admin_engine)
-    application = make_test_app(database, DHR_EXTRA_PLUGINS={"sample": sample})
-    with application.app_context():
-        yield application
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _fresh(review: Review, on: date) -> tuple[list[dict], bool]:
