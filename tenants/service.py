@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from core.db import db
 from tenants.models import Membership, Region, RegionMembership, Tenant
@@ -14,6 +14,22 @@ def tenant_by_slug(slug: str) -> Tenant | None:
     if len(slug) > 64:
         return None
     return db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+
+
+def tenant_and_roles(slug: str, user_id: uuid.UUID) -> tuple[Tenant | None,
+                                                            frozenset[TenantRole]]:
+    """The tenant at ``slug`` and the user's roles there, in one statement (every tenant
+    request asks this first)."""
+    if len(slug) > 64:
+        return None, frozenset()
+    rows = db.session.execute(
+        select(Tenant, Membership.role)
+        .outerjoin(Membership, and_(Membership.tenant_id == Tenant.id,
+                                    Membership.user_id == user_id))
+        .where(Tenant.slug == slug)).all()
+    if not rows:
+        return None, frozenset()
+    return rows[0][0], frozenset(role for _tenant, role in rows if role is not None)
 
 
 def roles_in(user_id: uuid.UUID, tenant_id: uuid.UUID) -> frozenset[TenantRole]:

@@ -18,7 +18,7 @@ from core.auth import service as auth
 from core.auth.roles import allows
 from core.db import db
 from tenants import context
-from tenants.service import roles_in, tenant_by_slug
+from tenants.service import tenant_and_roles, tenant_by_slug
 
 
 def _pop_slug(_endpoint, values):
@@ -30,8 +30,12 @@ def _add_slug(_endpoint, values):
         values["slug"] = g.tenant.slug
 
 
-def _bind(tenant, user) -> None:
-    roles = roles_in(user.id, tenant.id) if tenant is not None else frozenset()
+def _bind(user, token=None) -> None:
+    """The URL's tenant, honoured only for a member (and for a token, only the tenant it
+    was issued in): anyone else gets the 404 of a tenant that does not exist."""
+    tenant, roles = tenant_and_roles(g.tenant_slug or "", user.id)
+    if token is not None and (tenant is None or token.tenant_id != tenant.id):
+        roles = frozenset()
     if not roles:
         alerts.cross_tenant(user.id, user.email, g.tenant_slug or "")
         abort(404)
@@ -42,7 +46,7 @@ def _bind(tenant, user) -> None:
 def _session_guard():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.sign_in", next=request.path))
-    _bind(tenant_by_slug(g.tenant_slug), current_user)
+    _bind(current_user)
     return None
 
 
@@ -53,12 +57,8 @@ def _token_guard():
     if found is None:
         raise Unauthorized(www_authenticate=_bearer_challenge())
     token, user = found
-    tenant = tenant_by_slug(g.tenant_slug)
-    if tenant is None or token.tenant_id is None or token.tenant_id != tenant.id:
-        alerts.cross_tenant(user.id, user.email, g.tenant_slug or "")
-        abort(404)
     g.api_user, g.api_token = user, token
-    _bind(tenant, user)
+    _bind(user, token)
 
 
 def _bearer_challenge():

@@ -113,12 +113,16 @@ def token_user(plain: str) -> tuple[ApiToken, User] | None:
     """The live token and its user for a presented bearer token, or None."""
     if not plain.startswith(TOKEN_PREFIX) or len(plain) > 100:
         return None
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(plain)))
-    if token is None or token.revoked_at is not None or not token.user.is_active:
+    row = db.session.execute(select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+                             .where(ApiToken.token_hash == _digest(plain))).first()
+    if row is None:
+        return None
+    token, user = row
+    if token.revoked_at is not None or not user.is_active:
         return None
     if token.expires_at is not None and token.expires_at <= utcnow():
         return None
-    return token, token.user
+    return token, user
 
 
 def _expiry():
