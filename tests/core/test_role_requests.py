@@ -122,8 +122,12 @@ def test_a_platform_admin_may_approve_a_regional_admin_may_not(app, client, worl
     assert regional.get("/admin/tenants/alpha/role-requests").status_code == 403
     assert regional.post(url).status_code == 403
     assert _roles(world, ADMIN) == {"csp_admin"}
+    assert "role-requests" not in regional.get("/admin/").get_data(as_text=True)
     platform = app.test_client()
     sign_in(platform, "platform@hub.test")
+    # the platform team reaches the requests from its admin home
+    assert 'href="/admin/tenants/alpha/role-requests"' in \
+        platform.get("/admin/").get_data(as_text=True)
     listed = platform.get("/admin/tenants/alpha/role-requests")
     assert listed.status_code == 200 and "CSP chair" in listed.get_data(as_text=True)
     assert ADMIN in listed.get_data(as_text=True)
