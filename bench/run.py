@@ -15,6 +15,11 @@ docs/performance.md; nothing fails because a number is slow.
    at a time, in rounds (A small, A big, B small, B big, ..., ceiling; the next round in
    the reverse order), so every URL sees the same conditions. Worker RSS before and after
    10,000 requests that alternate every URL.
+5. The audit's cost under contention: 50 clients (wrk connections) over 50 partnerships,
+   each partnership's coordinator with its own token reading a review's timeline and panel
+   meetings (audited reads) and adding a panel meeting (an audited write), against the big
+   data served twice, as is and with audit writes switched off (bench/audit_off.py), in
+   alternating rounds.
 """
 from __future__ import annotations
 
@@ -50,6 +55,7 @@ SMALL_TENANT = "warrington"  # a demo partnership with 8 reviews
 
 # Targets, from the issue (reported as met or missed, never enforced).
 PAGE_SHARE, BIG_SMALL, WRITE_STATEMENTS, RSS_GROWTH = 0.10, 1.10, 10, 0.05
+AUDIT_SHARE = 0.8  # audit on ÷ audit off, 50 clients over 50 partnerships
 
 
 def log(message: str) -> None:
@@ -357,6 +363,47 @@ def urls_for(ds: Dataset) -> list[Url]:
     ]
 
 
+def audit_mix(ds: Dataset, partnerships: int) -> list[str]:
+    """The audit comparison's requests (bench/wrk.lua's BENCH_MIX lines): for each of the
+    first ``partnerships`` scale partnerships, with its own coordinator's token, its review
+    timeline and panel meetings read (both audited) and a panel meeting added. Interleaved,
+    so consecutive requests are for different partnerships."""
+    slugs = [f"scale-{n:03d}" for n in range(1, partnerships + 1)]
+    done = subprocess.run([str(BIN / "python"), "-m", "bench.tokens", *slugs], cwd=ROOT,
+                          env=ds.env(), capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"bench.tokens failed: {done.stdout}\n{done.stderr}")
+    tokens = dict(line.split("\t", 1) for line in done.stdout.split("\n") if "\t" in line)
+    body = json.dumps({"held_on": date.today().isoformat(),
+                       "summary": "Benchmark panel meeting (invented)."})
+    reads, writes = [], []
+    for slug in slugs:
+        bearer = f"Authorization: Bearer {tokens[slug]}|User-Agent: {AGENT}"
+        api = f"/api/v1/t/{slug}"
+        status, _h, listed = fetch(ds.port, "GET", f"{api}/reviews",
+                                   {"Authorization": f"Bearer {tokens[slug]}"})
+        reviews = sorted(json.loads(listed), key=lambda r: r["reference"]) \
+            if status == 200 else []
+        own = [r for r in reviews if r["reference"].startswith("S")]
+        if not own:
+            raise SystemExit(f"{ds.label}: {slug} has no review for the audit comparison")
+        review = next((r for r in own if r["stage"] == "evidence"), own[0])
+        rid = review["id"]
+        reads.append(f"GET\t{api}/reviews/{rid}/timeline\t{bearer}\t")
+        reads.append(f"GET\t{api}/reviews/{rid}/panel-meetings\t{bearer}\t")
+        writes.append(f"POST\t{api}/reviews/{rid}/panel-meetings\t{bearer}"
+                      f"|Content-Type: application/json\t{body}")
+    half = len(reads) // 2
+    return [line for trio in zip(reads[:half], reads[half:], writes, strict=True)
+            for line in trio]
+
+
+def audit_run(port: int, mix: str, seconds: int, connections: int) -> dict:
+    env = dict(os.environ, BENCH_MIX=mix)
+    return _wrk(["-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s",
+                 f"http://127.0.0.1:{port}/"], env)
+
+
 def count_statements(ds: Dataset) -> None:
     for url in ds.urls:
         for _ in range(3):  # the last of a few, once caches are warm
@@ -448,7 +495,7 @@ def verdict(ok: bool) -> str:
 
 
 def report(args, host: dict, small: Dataset, big: Dataset, ceiling: dict,
-           rss: dict) -> str:
+           rss: dict, audit: dict) -> str:
     c = ceiling["rps"]
     lines = [
         f"### {host['date']}: small {6 + small.tenants} partnerships, big "
@@ -513,6 +560,17 @@ def report(args, host: dict, small: Dataset, big: Dataset, ceiling: dict,
                                  for b, a in zip(before, after, strict=True))
             + f"; growth under {RSS_GROWTH:.0%}: {verdict(worst < RSS_GROWTH)} "
             f"({worst:+.1%})")
+    if audit:
+        on, off = summary(audit["on"]), summary(audit["off"])
+        share = on["rps"] / off["rps"] if off["rps"] else 0
+        flag = " ⚠ unexpected answers" if on["unexpected"] or off["unexpected"] else ""
+        lines.append(
+            f"- audit under contention ({audit['clients']} clients over "
+            f"{audit['partnerships']} partnerships, big data, {len(audit['on'])} rounds of "
+            f"{args.seconds} s each way): audit on {on['rps']:.1f} req/s (p50 {on['p50']:.1f} "
+            f"ms, p99 {on['p99']:.1f} ms), audit writes off {off['rps']:.1f} req/s (p50 "
+            f"{off['p50']:.1f} ms, p99 {off['p99']:.1f} ms); on ÷ off ≥ {AUDIT_SHARE}: "
+            f"{verdict(share >= AUDIT_SHARE)} ({share:.2f}){flag}")
     lines.append("")
     return "\n".join(lines)
 
@@ -541,8 +599,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=int(env("BENCH_ROUNDS", 3)))
     parser.add_argument("--connections", type=int, default=int(env("BENCH_CONNECTIONS", 4)))
     parser.add_argument("--rss-requests", type=int, default=int(env("BENCH_RSS", 10000)))
+    parser.add_argument("--audit-partnerships", type=int,
+                        default=int(env("BENCH_AUDIT_PARTNERSHIPS", 50)),
+                        help="partnerships in the audit comparison (0: none)")
+    parser.add_argument("--audit-clients", type=int, default=int(env("BENCH_AUDIT_CLIENTS", 50)))
     parser.add_argument("--port", type=int, default=int(env("BENCH_PORT", 8100)),
-                        help="first of three ports (ceiling, small, big)")
+                        help="first of four ports (ceiling, small, big, big audit off)")
     parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the data")
     parser.add_argument("--no-doc", action="store_true", help="print only")
     args = parser.parse_args(argv)
@@ -564,7 +626,8 @@ def main(argv: list[str] | None = None) -> int:
     ceiling_url = Url("ceiling", "ceiling: bare Flask, 50 JSON rows", "GET", "/rows", {},
                       tenant_page=False)
     ceiling_env = {k: v for k, v in os.environ.items() if not k.startswith("DHR_")}
-    ceiling_proc = None
+    ceiling_proc = quiet_proc = None
+    audit: dict = {}
     try:
         ceiling_proc = gunicorn("bench.ceiling:app", args.port, ceiling_env,
                                 logs / "ceiling.log")
@@ -605,6 +668,27 @@ def main(argv: list[str] | None = None) -> int:
             for ds, url in (order if r % 2 == 0 else list(reversed(order))):
                 port = args.port if ds is None else ds.port
                 url.runs.append(wrk(port, url, args.seconds, args.connections))
+        partnerships = min(args.audit_partnerships, big.tenants)
+        if partnerships:
+            quiet_port = args.port + 3
+            quiet_proc = gunicorn("bench.wsgi:app", quiet_port,
+                                  dict(big.env(), DHR_BENCH_COUNT_SQL="1",
+                                       DHR_BENCH_AUDIT_OFF="1"), logs / "big-audit-off.log")
+            wait_ready(quiet_port, "/healthz", quiet_proc)
+            log(f"audit comparison: {args.audit_clients} clients over {partnerships} "
+                f"partnerships, audit on and off")
+            with tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False) as handle:
+                handle.write("\n".join(audit_mix(big, partnerships)) + "\n")
+            audit = {"on": [], "off": [], "clients": args.audit_clients,
+                     "partnerships": partnerships}
+            try:
+                for r in range(args.rounds):
+                    sides = [("on", big.port), ("off", quiet_port)]
+                    for side, port in (sides if r % 2 == 0 else list(reversed(sides))):
+                        audit[side].append(audit_run(port, handle.name, args.seconds,
+                                                     args.audit_clients))
+            finally:
+                os.unlink(handle.name)
         for ds in (small, big):  # every session and token still worked to the end
             for url in ds.urls:
                 if url.method == "GET":
@@ -612,9 +696,9 @@ def main(argv: list[str] | None = None) -> int:
                     if status != url.expect:
                         log(f"WARNING {ds.label} {url.path} answers {status} at the end")
     finally:
-        for process in (ceiling_proc, small.process, big.process):
+        for process in (ceiling_proc, small.process, big.process, quiet_proc):
             stop(process)
-    text = report(args, host, small, big, summary(ceiling_url.runs), rss)
+    text = report(args, host, small, big, summary(ceiling_url.runs), rss, audit)
     print(text)
     if not args.no_doc:
         write_doc(text)
