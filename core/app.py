@@ -175,17 +175,21 @@ def _blueprints(app: Flask) -> None:
     from core.names.views import bp as names_bp
     from core.policies.api import blp as policies_api
     from core.policies.views import bp as policies_bp
+    from core.public.api import blp as public_api
+    from core.public.manage import bp as public_manage_bp
     from core.public.views import bp as public_bp
     from core.records.api import blp as records_api
     from core.records.views import bp as records_bp
     from core.reviews.api import blp as reviews_api
     from core.reviews.views import bp as reviews_bp
     from core.sar.views import bp as sar_bp
+    from core.targets.api import blp as targets_api
+    from core.targets.views import bp as targets_bp
     from core.web.views import bp as web_bp
 
     for bp in (health_bp, web_bp, auth_bp, tokens_bp, reviews_bp, records_bp, documents_bp,
                admin_bp, policies_bp, joint_bp, public_bp, members_bp, audit_bp, names_bp,
-               sar_bp, accounts_bp, role_requests_bp):
+               sar_bp, accounts_bp, role_requests_bp, targets_bp, public_manage_bp):
         app.register_blueprint(bp)
     app.config.update(
         API_TITLE="DHR Hub API",
@@ -201,7 +205,7 @@ def _blueprints(app: Flask) -> None:
     )
     # The API authenticates with bearer tokens, never cookies, so CSRF cannot apply.
     for blueprint in (reviews_api, records_api, documents_api, admin_api, policies_api,
-                      joint_api):
+                      joint_api, targets_api, public_api):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
     _problem_responses(api)

@@ -156,8 +156,12 @@ def _reviews(tenant: Tenant) -> None:
             notified = date.today() - timedelta(days=days_ago)
             review = reviews.create_review(tenant, {
                 "pseudonym": pseudonym, "date_of_death": notified - timedelta(days=3),
-                "notification_date": notified, "notifying_agency": "Police (demo)"},
-                actor_id=None)
+                "notification_date": notified, "notifying_agency": "Police (demo)",
+                # invented case facts (issue 13, part 3)
+                "victim_age": 20 + days_ago % 50, "death_type": "homicide",
+                "relationship_to_suspect": ("intimate_partner", "former_partner",
+                                            "family_member")[days_ago % 3],
+                "police_force": tenant.police_force}, actor_id=None)
             advance(review, stage, on_hold)
         audit.record("demo.loaded", object_type="tenant", object_id=tenant.id)
         db.session.commit()

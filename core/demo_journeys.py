@@ -45,7 +45,7 @@ def _prepare(review: Review, to: str) -> dict:
         _add(review, "panel-meetings", held_on=d(30))
         _upload(review, "terms_of_reference", "Terms of reference")
         _add(review, "family-contacts", contacted_on=d(25), relationship="parent",
-             method="letter", contribution="none", leaflet_given=True)
+             method="letter", contribution="none", leaflet="leaflet_family")
         return {}
     if to == "drafting":
         report = _add(review, "agency-reports", agency="Health", report_type="imr",
@@ -88,6 +88,9 @@ def advance(review: Review, stage: str, on_hold: bool = False) -> None:
     if stage == "evidence":  # one agency report still out, and late
         _add(review, "agency-reports", agency="Probation", report_type="chronology",
              requested_on=_day(review, 40), due_on=_day(review, 70))
-    if on_hold:
+    if on_hold:  # waiting for the trial, a parallel process with its own dates
+        trial = _add(review, "parallel-processes", process_type="criminal_trial",
+                     description="Crown Court trial (demo)", started_on=_day(review, 35))
         transitions.take(review, "hold", {"reason": "criminal_proceedings",
-                                          "started_on": _day(review, 40)}, ROLES)
+                                          "started_on": _day(review, 40),
+                                          "parallel_process_id": trial.id}, ROLES)

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from core.agencies import AGENCY_CATEGORIES
 from core.lifecycle.messages import N_
+from core.lifecycle.scope import LABELS as CASE_FACT_LABELS
 from core.lifecycle.stages import HOLD_REASON_LABELS, STAGE_LABELS
 
 # The words, marked for translation and translated only when one is shown: a dashboard
@@ -40,15 +42,31 @@ CODE_LABELS = {
     "action_plan": N_("Action plan"), "home_office_letter": N_("Home Office letter"),
     "learning_product": N_("Learning product"), "other": N_("Other"),
     "hold": N_("Put on hold"), "resume": N_("Resume"),
+    # The 2016 guidance's own title: "Multi-agency Statutory Guidance for the Conduct of
+    # Domestic Homicide Reviews" (Source: G2016, https://fdocuments.net/document/multi-
+    # agency-statutory-guidance-for-the-conduct-of-statutory-guidance-for-the.html).
     "england-2016": N_("Statutory guidance 2016 (England and Wales)"),
-    "dardr-2024": N_("Domestic abuse related death review (2024 guidance)"),
+    # Draft, not in force (Source: VPA19 s19 prospective; DR24 draft; ROW25): the name is
+    # the 2024 government response's (PT), the draft itself still says DHR (DR24).
+    "dardr-2024": N_("Domestic abuse related death review: 2024 draft guidance, not in force"),
+    "wales-susr": N_("Single Unified Safeguarding Review (Wales)"),
+    # A rule's class (core/lifecycle/profiles.py): a rule no source confirms is a target.
+    "statutory": N_("Statutory"), "home_office_guidance": N_("Home Office guidance"),
+    "welsh_government_guidance": N_("Welsh Government guidance"),
+    "local_practice": N_("Target (local practice)"),
     "victim": N_("The person who died"), "perpetrator": N_("Perpetrator"),
     "family_member": N_("Family member"), "child": N_("Child"), "witness": N_("Witness"),
     "secretary_of_state": N_("the Home Secretary"),
     "domestic_abuse_commissioner": N_("the Domestic Abuse Commissioner"),
+    "chair": N_("Independent chair"), "author": N_("Overview report author"),
+    "chair_and_author": N_("Chair and author"),
+    "independent": N_("Not involved in the case (independent)"),
+    "involved": N_("Involved in the case or its management"),
     "blue": N_("Blue"), "dark-blue": N_("Dark blue"), "purple": N_("Purple"),
     "green": N_("Green"), "teal": N_("Teal"), "red": N_("Red"), "magenta": N_("Magenta"),
     "brown": N_("Brown"), "black": N_("Black"),
+    # case facts, parallel processes, family engagement (core/lifecycle/scope.py)
+    **CASE_FACT_LABELS,
 }
 
 
@@ -67,4 +85,6 @@ def code_label(code) -> str:
         return ""
     if code in HOLD_REASON_LABELS:
         return _(HOLD_REASON_LABELS[code])
-    return _(CODE_LABELS[code]) if code in CODE_LABELS else code
+    if code in CODE_LABELS:
+        return _(CODE_LABELS[code])
+    return _(AGENCY_CATEGORIES[code]) if code in AGENCY_CATEGORIES else code

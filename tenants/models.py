@@ -61,6 +61,9 @@ class Tenant(Model):
     brand_colour: Mapped[str] = mapped_column(String(16), default="blue", server_default="blue")
     logo_png: Mapped[bytes | None] = deferred(mapped_column(LargeBinary, nullable=True))
     logo_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The partnership's own months for the guidance profiles' local-practice targets,
+    # {profile: {deadline key: months}} (core/targets.py sets them, audited; issue 13).
+    local_targets: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     region_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("regions.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     region: Mapped[Region] = relationship(back_populates="tenants")

@@ -24,6 +24,7 @@ from sqlalchemy.orm import (
     mapped_column,
     with_loader_criteria,
 )
+from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql import ColumnElement, coercions, operators, roles
 from sqlalchemy.sql.elements import Grouping
 from sqlalchemy.sql.util import find_tables
@@ -222,12 +223,22 @@ def _stamp_and_check(session, _flush_context, _instances):
             )
 
 
+def _own_review_loaded(session, review_id, tid) -> bool:
+    from core.reviews.models import Review
+
+    review = session.identity_map.get(identity_key(Review, review_id))
+    return review is not None and review.__dict__.get("tenant_id") == tid
+
+
 def _leads_of_shared(session, tid, objects) -> dict:
     """{review id: lead tenant} for the joint reviews among ``objects`` shared with us."""
     from tenants.sharing import ReviewPartner
 
     review_ids = {getattr(o, "review_id", None) for o in objects
                   if not isinstance(o, ReviewPartner)} - {None}
+    # A review this session already read as the current tenant's own is led by it, so shared
+    # with it by nobody (a partnership is never a partner of its own review): no lookup.
+    review_ids = {rid for rid in review_ids if not _own_review_loaded(session, rid, tid)}
     if not review_ids:
         return {}
     with session.no_autoflush:

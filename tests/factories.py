@@ -129,16 +129,22 @@ RECORD_SAMPLES = {
     "scoping_returns": {"agency": "Health", "asked_on": date(2026, 2, 5)},
     "chair_appointments": {"name": "Invented Chair", "appointed_on": date(2026, 2, 20),
                            "independence_statement": "No prior involvement."},
+    "quotes": {"supplier": "Invented Reviews Ltd", "covers": "chair", "amount": "6000.00",
+               "received_on": date(2026, 2, 10)},
     "panel_members": {"agency": "Police", "name": "Invented Officer"},
     "panel_meetings": {"held_on": date(2026, 3, 1)},
     "agency_reports": {"agency": "Health", "report_type": "imr",
                        "requested_on": date(2026, 3, 1), "due_on": date(2026, 4, 1)},
     "family_contacts": {"contacted_on": date(2026, 3, 2), "relationship": "brother",
                         "method": "letter", "contribution": "none"},
+    "parallel_processes": {"process_type": "inquest", "started_on": date(2026, 2, 10)},
     "recommendations": {"text": "Train staff", "scope": "multi_agency",
                         "addressed_to": "Invented Board", "level": "local"},
     "actions": {"description": "Deliver training", "owner": "Invented Board",
                 "due_on": date(2026, 9, 1)},
+    "home_office_changes": {"change": "Remove the dates of birth", "asked_on": date(2026, 3, 3)},
+    "early_learning": {"noted_on": date(2026, 2, 6), "learning": "Invented early learning",
+                       "action": "Invented action", "owner": "Invented Board"},
 }
 
 

@@ -27,10 +27,18 @@ def _page(errors=None, status=200, form=None):
     enabled = policies.enabled(tenant.id)
     catalogue = [dict(info, enabled=info["name"] in enabled,
                       values=enabled.get(info["name"], {}),
-                      fields=forms.describe(info["settings"]) if info.get("settings") else [])
+                      fields=_current(forms.describe(info["settings"]),
+                                      enabled.get(info["name"], {}))
+                      if info.get("settings") else [])
                  for info in policies.catalogue()]
     return render_template("admin/policies.html", tenant=tenant, catalogue=catalogue,
                            errors=errors or {}, form=form or {}), status
+
+
+def _current(described: list[dict], values: dict) -> list[dict]:
+    """Checkboxes show the policy's current choice ticked (others show their default)."""
+    return [dict(f, default=values[f["name"]]) if "default" in f and f["name"] in values
+            else f for f in described]
 
 
 @bp.get("/tenants/<tenant_slug>/policies")

@@ -30,10 +30,11 @@ def _add_slug(_endpoint, values):
         values["slug"] = g.tenant.slug
 
 
-def _bind(user, token=None) -> None:
+def _bind(user, token=None, found=None) -> None:
     """The URL's tenant, honoured only for a member (and for a token, only the tenant it
-    was issued in): anyone else gets the 404 of a tenant that does not exist."""
-    tenant, roles = tenant_and_roles(g.tenant_slug or "", user.id)
+    was issued in): anyone else gets the 404 of a tenant that does not exist. ``found``:
+    the tenant and roles already read with the token."""
+    tenant, roles = found or tenant_and_roles(g.tenant_slug or "", user.id)
     if token is not None and (tenant is None or token.tenant_id != tenant.id):
         roles = frozenset()
     if not roles:
@@ -53,12 +54,13 @@ def _session_guard():
 def _token_guard():
     header = request.headers.get("Authorization", "")
     scheme, _, presented = header.partition(" ")
-    found = auth.token_user(presented.strip()) if scheme.lower() == "bearer" else None
+    found, here = (auth.token_in_tenant(presented.strip(), g.tenant_slug or "")
+                   if scheme.lower() == "bearer" else (None, None))
     if found is None:
         raise Unauthorized(www_authenticate=_bearer_challenge())
     token, user = found
     g.api_user, g.api_token = user, token
-    _bind(user, token)
+    _bind(user, token, here)
 
 
 def _bearer_challenge():

@@ -18,6 +18,8 @@ PERMISSIONS: dict[str, frozenset[R]] = {
     "member.manage": frozenset({R.CSP_ADMIN}),
     "audit.export": frozenset({R.CSP_ADMIN}),
     "branding.manage": frozenset({R.CSP_ADMIN}),
+    # the partnership's own months for the guidance's local-practice targets (a setting)
+    "targets.manage": frozenset({R.CSP_ADMIN}),
     # need to know: real names, family contacts and agency reports are for the roles that
     # run the review, not for viewers
     "names.read": frozenset({R.CSP_CHAIR, R.REVIEW_COORDINATOR}),

@@ -6,14 +6,14 @@ import secrets
 import uuid
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from core.audit import service as audit
 from core.auth.fingerprints import fingerprint
 from core.auth.models import ApiToken, User
 from core.auth.passwords import burn_time, hash_password, verify_password
 from core.db import db
-from tenants.models import Tenant, utcnow
+from tenants.models import Membership, Tenant, utcnow
 from tenants.service import roles_in
 
 TOKEN_PREFIX = "dhr_"
@@ -115,9 +115,29 @@ def token_user(plain: str) -> tuple[ApiToken, User] | None:
         return None
     row = db.session.execute(select(ApiToken, User).join(User, User.id == ApiToken.user_id)
                              .where(ApiToken.token_hash == _digest(plain))).first()
-    if row is None:
-        return None
-    token, user = row
+    return _live(*row) if row is not None else None
+
+
+def token_in_tenant(plain: str, slug: str):
+    """For a tenant API request, in one statement: the live token and its user (None if
+    the token is not live), and the tenant at ``slug`` with the user's roles there, only if
+    the token was issued in that very tenant (otherwise ``(None, frozenset())``)."""
+    if not plain.startswith(TOKEN_PREFIX) or len(plain) > 100 or len(slug) > 64:
+        return None, (None, frozenset())
+    rows = db.session.execute(
+        select(ApiToken, User, Tenant, Membership.role)
+        .join(User, User.id == ApiToken.user_id)
+        .outerjoin(Tenant, and_(Tenant.id == ApiToken.tenant_id, Tenant.slug == slug))
+        .outerjoin(Membership, and_(Membership.tenant_id == Tenant.id,
+                                    Membership.user_id == ApiToken.user_id))
+        .where(ApiToken.token_hash == _digest(plain))).all()
+    if not rows:
+        return None, (None, frozenset())
+    token, user, tenant, _role = rows[0]
+    return _live(token, user), (tenant, frozenset(r for *_x, r in rows if r is not None))
+
+
+def _live(token: ApiToken, user: User) -> tuple[ApiToken, User] | None:
     if token.revoked_at is not None or not user.is_active:
         return None
     if token.expires_at is not None and token.expires_at <= utcnow():

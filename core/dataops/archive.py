@@ -73,7 +73,8 @@ def export(tenant: Tenant, path: Path) -> dict:
         archive.writestr(archive_member("tables", "tenant.json"), json.dumps(
             {"slug": tenant.slug, "name": tenant.name, "reference_prefix":
              tenant.reference_prefix, "police_force": tenant.police_force,
-             "locale": tenant.locale, "brand_colour": tenant.brand_colour}, indent=2))
+             "locale": tenant.locale, "brand_colour": tenant.brand_colour,
+             "local_targets": tenant.local_targets or {}}, indent=2))
         archive.writestr(archive_member("manifest.json"),
                          json.dumps(manifest, indent=2, sort_keys=True))
         audit.record("tenant.exported", tenant_id=tenant.id, actor=(None, "command line"),

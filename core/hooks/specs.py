@@ -48,16 +48,20 @@ def policy_info():
 
 
 @hookspec(firstresult=True)
-def review_terms(ctx):
-    """Name the review process for this tenant (DHR or DARDR).
+def review_terms(ctx, review):
+    """Name the review process (DHR or DARDR) for one review, or for the tenant.
 
-    Called: whenever a page or message names the process.
-    Arguments: ``ctx`` (PluginContext).
+    Called: whenever a page or message names the process: the public page and mail
+    subjects for each review, page captions for the partnership.
+    Arguments: ``ctx`` (PluginContext), ``review`` (ReviewView, or ``None`` when the words
+    are for the partnership as a whole). An implementation may leave ``review`` out of its
+    signature (then it names every review alike).
     Returns: ``{"short": text, "long": text}`` (exactly those keys) or ``None``.
     firstresult: at most one enabled plugin may implement it (checked when enabling); the
-    core's default runs last.
-    The core: shows the words in page headings and captions. If it fails, pages use the
-    core's words.
+    core's default runs last: a review under the ``dardr-2024`` profile is a Domestic
+    Abuse Related Death Review (DARDR), any other a Domestic Homicide Review (DHR).
+    The core: shows the words in page headings, captions, the public page and mail
+    subjects. If it fails, they use the core's words.
     """
 
 
@@ -81,9 +85,12 @@ def required_panel_agencies(ctx, review):
 
     Called: when the core checks the step from set-up to evidence.
     Arguments: ``ctx`` (PluginContext), ``review`` (ReviewView).
-    Returns: a list (or tuple) of agency names as text (matched without regard to case),
-    or ``None``; a bare string is not a list.
-    The core: takes the union with its own list; the step is refused while one is missing.
+    Returns: a list (or tuple) of text, or ``None``; a bare string is not a list. Each
+    item is an agency category code (``core.hooks.CATEGORY_CODES``: ``police``,
+    ``fire_and_rescue``…), met by a panel member of that category whatever the agency's
+    name, or else an agency's name (matched without regard to case).
+    The core: takes the union with its own list; the step is refused while one is missing,
+    naming the missing categories in words.
     If it fails, pages show the review without the plugin's agencies, and every step of
     the review is refused (naming the plugin) while it fails: the core cannot tell whether
     the panel is complete.
@@ -146,14 +153,21 @@ def check_record(ctx, review, kind, change, actor, data):
 def publication_plan(ctx, review, decision):
     """What is published, for how long, and what happens after.
 
-    Called: when the review is published (``decision="publish"``).
+    Called: when the review is published (``decision="publish"``), and when the decision
+    not to publish it is taken (``decision="not_publish"``).
     Arguments: ``ctx``, ``review`` (ReviewView), ``decision``.
-    Returns: exactly ``{"documents": [kinds as text], "months": whole number ≥ 0 or None,
-    "after": "on_request" | "removed"}``, or ``None``. firstresult: at most one enabled
-    implementer per tenant.
-    The core: records the plan on the publication record (the core default publishes the
-    overview report and executive summary for the guidance's minimum period). If it fails,
-    publishing is refused whole (409, naming the plugin).
+    Returns: ``{"documents": [kinds as text], "months": whole number ≥ 0 or None,
+    "after": "on_request" | "removed"}`` and, if wanted, ``"notice"`` (text or None); or
+    ``None``. firstresult: at most one enabled implementer per tenant.
+    The core: records the plan on the publication record. ``months`` is how long the
+    documents stay online; ``None`` keeps them online (nothing is taken down unless the
+    policy says so; no national period was found). After ``months``, ``after`` says what
+    the public page shows: the review "available on request" with a way to ask, or
+    nothing. The core default publishes the overview report and executive summary and
+    keeps them online. For ``decision="not_publish"`` only ``notice`` is read: when given,
+    the public page tells the public that the review (its reference and year) was not
+    published, citing ``notice`` (the guidance section the decision rests on); the
+    reasons stay private. If it fails, the step is refused whole (409, naming the plugin).
     """
 
 
@@ -171,15 +185,17 @@ def publication_items(ctx, review):
 
 @hookspec
 def learning_outputs(ctx, review):
-    """Learning tasks that follow publication (packs, events, boards told).
+    """Learning tasks that follow the review (packs, events, boards told).
 
-    Called: when the review is published.
+    Called: when the review is published, and when the CSP decides not to publish it
+    (learning is shared either way).
     Arguments: ``ctx``, ``review`` (ReviewView).
     Returns: a list of dicts with exactly ``key`` and ``title`` (text), ``due_days`` (a
     whole number ≥ 0) and, if wanted, ``recipients`` (a list of text); or ``None``.
     The core: records each as a learning task of the review, due ``due_days`` after
-    publication, with its recipients; the clock tracks it. If it fails, publishing is
-    refused whole (409, naming the plugin).
+    the decision to publish or not, with its recipients (a receipt to record for each);
+    the clock tracks it until it is marked done, with its evidence, on the learning tasks
+    page or API. If it fails, the step is refused whole (409, naming the plugin).
     """
 
 
@@ -254,7 +270,7 @@ RESULTS: dict[str, Result] = {
     "check_record": Result(list_of(instance_of(Problem)), REFUSE),
     "publication_plan": Result(optional(record({
         "documents": list_of(TEXT), "months": optional(integer(0)),
-        "after": one_of("on_request", "removed")})), REFUSE),
+        "after": one_of("on_request", "removed")}, {"notice": optional(TEXT)})), REFUSE),
     "publication_items": Result(optional(list_of(TEXT)), REFUSE),
     "learning_outputs": Result(optional(list_of(record(
         {"key": TEXT, "title": TEXT, "due_days": integer(0)},

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 
@@ -41,9 +43,31 @@ class ReviewView:
     local: Mapping[str, Mapping]  # each plugin's local fields, by plugin name
     # Joint reviews: partner slug -> {"accepted": bool, "signed_off_on": date or None}
     partners: Mapping[str, Mapping] = field(default_factory=lambda: MappingProxyType({}))
+    # The agency categories of the panel's members (core/agencies.py).
+    panel_categories: frozenset[str] = frozenset()
+    date_of_death: date | None = None
+    # Reads the quotes for commissioning the review when a plugin first asks for them
+    # (``quotes``); only for one review at a time (its steps, records and page).
+    quote_source: Callable[[], tuple] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def quotes(self) -> tuple:
+        """The review's quotes (``QuoteView``), oldest first; empty in lists."""
+        return tuple(self.quote_source()) if self.quote_source is not None else ()
 
     def local_of(self, plugin: str) -> Mapping:
         return self.local.get(plugin, MappingProxyType({}))
+
+
+@dataclass(frozen=True)
+class QuoteView:
+    """One quote for the review's independent chair, its author, or both."""
+
+    supplier: str
+    covers: str  # chair | author | chair_and_author
+    amount: Decimal  # pounds
+    received_on: date
+    chosen: bool
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from core.lifecycle.facts import DatedItem, HoldPeriod, ReviewFacts
 from core.lifecycle.messages import N_
-from core.lifecycle.profiles import profile_for
+from core.lifecycle.profiles import LOCAL_PRACTICE, profile_for
 from core.lifecycle.stages import Stage
 
 DUE_SOON_DAYS = 14
@@ -59,6 +59,9 @@ class Deadline:
     adjusted_due: date
     met_on: date | None
     status: str
+    # The rule's class (profiles.RULE_CLASSES) for a profile's deadline and a local rule's;
+    # "" for a date people set themselves (an agency report, an action).
+    rule_class: str = ""
 
     @property
     def urgency(self) -> tuple[int, date]:
@@ -75,38 +78,50 @@ def status_of(adjusted_due: date, met_on: date | None, today: date) -> str:
     return "due"
 
 
-def _deadline(key, kind, params, start, due, met_on, holds, today) -> Deadline:
+def _deadline(key, kind, params, start, due, met_on, holds, today,
+              rule_class: str = "") -> Deadline:
     adjusted = due + timedelta(days=held_days(holds, start, due, today))
     return Deadline(key, kind, LABELS[kind], params, due, adjusted, met_on,
-                    status_of(adjusted, met_on, today))
+                    status_of(adjusted, met_on, today), rule_class)
 
 
-def _window(f: ReviewFacts, months: int, today: date) -> Deadline:
+def _class(p, key: str) -> str:
+    rule = p.rule(key)
+    return rule.rule_class if rule is not None else ""
+
+
+def _window(f: ReviewFacts, months: int, today: date, rule_class: str = "") -> Deadline:
     """How long the report stays online: 'met' once the minimum period has been served."""
     until = add_months(f.published_on, months)
     met = until if today >= until else None
     return Deadline("publication_window", "publication_window", LABELS["publication_window"],
-                    {}, until, until, met, status_of(until, met, today))
+                    {}, until, until, met, status_of(until, met, today), rule_class)
 
 
 def deadlines(f: ReviewFacts, today: date) -> list[Deadline]:
     """Every deadline of the review, most urgent first."""
     p = profile_for(f.profile)
     found = [_deadline("decision", "decision", {}, f.notification_date,
-                       add_months(f.notification_date, p.decision_months),
-                       f.decision_date, (), today)]
-    if f.decision_date and f.stage in COMMISSIONED:
+                       add_months(f.notification_date, p.months("decision", f.targets)),
+                       f.decision_date, (), today, _class(p, "decision"))]
+    # A review the Secretary of State directs after a decision not to review runs from the
+    # direction, not the refusal (Source: HAN21b, VPA19 s19(2): https://legislation.gov.uk/
+    # ukpga/2024/21/section/19; SEED-AUDIT.md england-2016, "BUG _directed").
+    start = f.clock_start
+    if start and f.stage in COMMISSIONED:
         found.append(_deadline("first_panel_meeting", "first_panel_meeting", {},
-                               f.decision_date,
-                               add_months(f.decision_date, p.first_panel_months),
-                               f.first_panel_meeting, f.holds, today))
-        found.append(_deadline("completion", "completion", {}, f.decision_date,
-                               add_months(f.decision_date, p.completion_months),
-                               f.submitted_on, f.holds, today))
+                               start,
+                               add_months(start, p.months("first_panel_meeting", f.targets)),
+                               f.first_panel_meeting, f.holds, today,
+                               _class(p, "first_panel_meeting")))
+        found.append(_deadline("completion", "completion", {}, start,
+                               add_months(start, p.months("completion", f.targets)),
+                               f.submitted_on, f.holds, today, _class(p, "completion")))
     found += [_item("agency_report", item, f.holds, today) for item in f.agency_reports]
     found += [_item("action", item, f.holds, today) for item in f.actions]
-    if f.published_on:
-        found.append(_window(f, p.publication_months, today))
+    if f.published_on and p.publication_months is not None:
+        found.append(_window(f, p.publication_months, today,
+                             _class(p, "publication_window")))
     found = _apply_local(found, f, today)
     return sorted(found, key=lambda d: d.urgency)
 
@@ -120,7 +135,7 @@ def _apply_local(found: list[Deadline], f: ReviewFacts, today: date) -> list[Dea
             found.append(_item("local", item, f.holds, today))
         elif item.due < statutory.statutory_due:
             tightened = _deadline(statutory.key, statutory.kind, statutory.params, item.start,
-                                  item.due, statutory.met_on, f.holds, today)
+                                  item.due, statutory.met_on, f.holds, today, LOCAL_PRACTICE)
             found[found.index(statutory)] = tightened
     return found
 
@@ -149,4 +164,4 @@ def steady_until(f: ReviewFacts, today: date) -> date:
 def _item(kind: str, item: DatedItem, holds, today: date) -> Deadline:
     key = item.key if kind == "local" else f"{kind}:{item.key}"
     return _deadline(key, kind, {"what": item.label}, item.start, item.due, item.met_on,
-                     holds, today)
+                     holds, today, LOCAL_PRACTICE if kind == "local" else "")

@@ -16,6 +16,7 @@ from core.db import db
 from core.hooks.manager import PluginFailed
 from core.notifications.models import OutboxMessage
 from core.notifications.service import enqueue
+from core.policies import service as policies
 from core.reviews import clock
 from core.reviews.models import Review
 from tenants.context import tenant_scope
@@ -44,6 +45,16 @@ def _coordinators(tenant: Tenant) -> list[str]:
                Membership.role == TenantRole.REVIEW_COORDINATOR).order_by(User.email)))
 
 
+# Where the deadline comes from (core/lifecycle/profiles.py): one no source confirms is a
+# target, never called statutory (issue 13).
+KIND_OF_RULE = {
+    "statutory": "This deadline is set in law.\n",
+    "home_office_guidance": "This deadline is set by Home Office guidance.\n",
+    "welsh_government_guidance": "This deadline is set by Welsh Government guidance.\n",
+    "local_practice": "This is a target (local practice), not a statutory deadline.\n",
+}
+
+
 def queue_deadlines(tenant: Tenant, report: Report) -> None:
     """Outbox rows for every deadline due soon or overdue (message text in English: mail
     goes to a shared CSP mailbox; the service's pages carry the Welsh)."""
@@ -55,6 +66,8 @@ def queue_deadlines(tenant: Tenant, report: Report) -> None:
     own = [r for r in reviews if r.tenant_id == tenant.id]
     kept = {**clock.kept([r for r in reviews if r.tenant_id != tenant.id]),
             **clock.refresh(own, strict=True)}
+    # Each review under its own name, DHR or DARDR (SEED-AUDIT.md W3).
+    terms = policies.terms_of(tenant, reviews)
     for review in reviews:
         for row in clock.rows(kept[review.id], clock.URGENT):
             word = "overdue" if row["status"] == "overdue" else "due soon"
@@ -63,9 +76,11 @@ def queue_deadlines(tenant: Tenant, report: Report) -> None:
                     kind=f"deadline_{row['status']}",
                     dedupe_key=f"{row['status']}:{review.id}:{row['key']}:{row['adjusted_due']}",
                     recipient=recipient,
-                    subject=f"DHR {review.reference}: {row['label']} {word}",
+                    subject=f"{terms[review.id]['short']} {review.reference}: "
+                            f"{row['label']} {word}",
                     body=(f"Review {review.reference}: '{row['label']}' is {word} "
                           f"(due {row['adjusted_due']:%d %B %Y}).\n"
+                          f"{KIND_OF_RULE.get(row.get('rule_class'), '')}"
                           "Sign in to DHR Hub for the details."),
                     review_id=review.id)
                 report.queued += added is not None

@@ -22,13 +22,20 @@ def enqueue(*, kind: str, dedupe_key: str, recipient: str, subject: str, body: s
     return message
 
 
+def _short(review) -> str:
+    """The review's own short name, DHR or DARDR (SEED-AUDIT.md W3)."""
+    from core.policies import service as policies
+
+    return policies.terms(policies.current_tenant(), review)["short"]
+
+
 def agency_report_requested(review, request) -> None:
     # Sent to the agency: the review's reference only, never the pseudonym or any detail.
     enqueue(
         kind="agency_report_requested",
         dedupe_key=f"agency_report_requested:{request.id}",
         recipient=request.contact_email,
-        subject=f"DHR {review.reference}: agency report requested",
+        subject=f"{_short(review)} {review.reference}: agency report requested",
         body=(f"Your agency ({request.agency}) has been asked for a {request.report_type} "
               f"for review {review.reference}, due on {request.due_on:%d %B %Y}.\n"
               "Please sign in to DHR Hub to see the request."),

@@ -16,7 +16,14 @@ class LocalConflict(Exception):
 
 
 def schema_for(tenant, review, plugin: str):
-    """The plugin's schema for this review's stage, or None (not enabled, or no fields)."""
+    """The plugin's schema for this review's stage, or None (not enabled, or no fields).
+    The review's guidance profile, named as ``plugin``, has a record too when its own rules
+    ask for fields outside its steps (wales-susr: the Single Unified Safeguarding Review's
+    dates): kept, shown and changed the same way."""
+    if plugin == review.guidance_profile:
+        from core.reviews.schemas import guidance_record_schema
+
+        return guidance_record_schema(plugin)
     if plugin not in policies.enabled(tenant.id):
         return None
     found = dict(policies.collect(tenant, "review_fields_schema", stage=review.stage))
@@ -29,6 +36,8 @@ def save(review, plugin: str, schema, data: dict) -> dict:
         raise LocalConflict()
     values = schema().dump(data)
     current = dict(review.local_fields or {})
+    if plugin == review.guidance_profile:
+        _in_order(review, schema().load({**current.get(plugin, {}), **values}))
     current[plugin] = {**current.get(plugin, {}), **values}
     review.local_fields = current
     flag_modified(review, "local_fields")
@@ -43,6 +52,19 @@ def save(review, plugin: str, schema, data: dict) -> dict:
         raise
     db.session.commit()
     return current[plugin]
+
+
+def _in_order(review, record: dict) -> None:
+    """A guidance record's dates in the order its steps require (422 otherwise)."""
+    from marshmallow import ValidationError
+
+    from core.lifecycle.transitions import guidance_record_problems
+    from core.reviews.clock import say
+    from core.reviews.facts import base_facts
+
+    problems = guidance_record_problems(base_facts([review], full=False)[review.id], record)
+    if problems:
+        raise ValidationError({p.field: [say(p.message, p.params)] for p in problems})
 
 
 def _sync_partners(review) -> None:

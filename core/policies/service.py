@@ -72,7 +72,8 @@ def context(tenant: Tenant) -> PluginContext:
 
 def review_view(review, facts, with_partners: bool = False) -> ReviewView:
     """What plugins see of a review. ``with_partners`` adds a joint review's partners (one
-    query more: used for a single review, never in lists)."""
+    query more: used for a single review, never in lists) and its quotes (read only if a
+    plugin asks for them)."""
     local = {name: MappingProxyType(dict(values))
              for name, values in (review.local_fields or {}).items()}
     return ReviewView(
@@ -83,7 +84,18 @@ def review_view(review, facts, with_partners: bool = False) -> ReviewView:
         submitted_on=review.submitted_on, published_on=review.published_on,
         on_hold=facts.on_hold, panel_agencies=facts.panel_agencies,
         document_kinds=facts.document_kinds, local=MappingProxyType(local),
-        partners=MappingProxyType(_partners(review) if with_partners else {}))
+        partners=MappingProxyType(_partners(review) if with_partners else {}),
+        panel_categories=facts.panel_categories, date_of_death=review.date_of_death,
+        quote_source=(lambda: _quotes(review)) if with_partners else None)
+
+
+def _quotes(review) -> tuple:
+    from core.hooks.views import QuoteView
+    from core.records.models import Quote
+
+    return tuple(QuoteView(q.supplier, q.covers, q.amount, q.received_on, q.chosen)
+                 for q in db.session.scalars(select(Quote).where(Quote.review_id == review.id)
+                                             .order_by(Quote.received_on, Quote.created_at)))
 
 
 def _partners(review) -> dict:
@@ -259,8 +271,25 @@ def implemented(tenant: Tenant, hook: str) -> bool:
     return any(host().implements(name, hook) for name in enabled(tenant.id))
 
 
-def terms(tenant: Tenant) -> dict:
-    return call(tenant, "review_terms")
+def terms(tenant: Tenant, review=None, facts=None) -> dict:
+    """The words for the process: for ``review`` (its guidance and the area's policy), or
+    for the partnership as a whole (SEED-AUDIT.md W3)."""
+    if review is None:
+        return call(tenant, "review_terms", review=None)
+    if facts is None:
+        from core.reviews.facts import base_facts
+
+        facts = base_facts([review])[review.id]
+    return call(tenant, "review_terms", review=review_view(review, facts))
+
+
+def terms_of(tenant: Tenant, reviews) -> dict:
+    """{review id: its words} for many reviews, with their facts read at once."""
+    from core.reviews.facts import base_facts
+
+    reviews = list(reviews)
+    facts = base_facts(reviews)
+    return {r.id: terms(tenant, r, facts[r.id]) for r in reviews}
 
 
 # --- enabling -----------------------------------------------------------------------------
@@ -281,8 +310,16 @@ def _validate(name: str, settings: dict) -> dict:
     try:
         return schema().dump(schema().load(settings))
     except ValidationError as invalid:
-        raise PolicyInvalid(422, {f"settings.{k}": _(v[0] if isinstance(v, list) else str(v))
+        raise PolicyInvalid(422, {f"settings.{k}": _(_first(v))
                                   for k, v in invalid.messages.items()}) from None
+
+
+def _first(message) -> str:
+    """The first message of a field's errors (a list's are by item: {1: [...]})."""
+    while isinstance(message, list | dict):
+        message = next(iter(message.values()), "") if isinstance(message, dict) \
+            else (message[0] if message else "")
+    return str(message)
 
 
 def _conflicts(tenant: Tenant, name: str) -> None:

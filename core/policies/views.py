@@ -5,6 +5,7 @@ import uuid
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from marshmallow import ValidationError
 
 from core.audit import service as audit
 from core.auth.guards import requires, tenant_pages
@@ -47,6 +48,8 @@ def local_fields(review_id: uuid.UUID, plugin: str):
         try:
             local.save(review, plugin, schema, data)
             return redirect(url_for("reviews.detail", review_id=review.id))
+        except ValidationError as invalid:  # the record's dates out of order
+            errors = {name: messages[0] for name, messages in invalid.messages.items()}
         except local.LocalConflict:
             errors = {"form": _("These fields can no longer change: the review is closed, or "
                                 "it is a joint review led by another partnership.")}

@@ -16,9 +16,11 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import format_date, format_decimal, ngettext
 from flask_babel import gettext as _
 
 from core.auth.limits import limiter
+from core.lifecycle.messages import N_
 from core.policies import service as policies
 from core.public import service
 from tenants import context
@@ -53,9 +55,38 @@ def _item(reference: str) -> service.Published:
 @bp.get("")
 def index():
     tenant = g.public_tenant
-    return render_template("public/index.html", tenant=tenant, today=date.today(),
-                           items=service.published(tenant.id),
+    today = date.today()
+    return render_template("public/index.html", tenant=tenant, today=today,
+                           items=[i for i in service.published(tenant.id, today)
+                                  if i.listed(today)],
+                           notices=service.not_published(tenant.id),
+                           terms=policies.terms(tenant),
+                           month_year=month_year, file_format=file_format,
+                           file_size=file_size,
                            slot_lines=policies.slot_lines(tenant, "published_page"))
+
+
+def month_year(value: date) -> str:
+    """A review's title date: month and year of publication (SEED-AUDIT.md W12)."""
+    return format_date(value, "MMMM yyyy")
+
+
+FORMATS = {"application/pdf": N_("PDF"), "text/plain": N_("Plain text"),
+           "application/vnd.openxmlformats-officedocument.wordprocessingml.document":
+           N_("Word document")}
+
+
+def file_format(content_type: str) -> str:
+    return _(FORMATS[content_type]) if content_type in FORMATS else _("Other format")
+
+
+def file_size(size: int) -> str:
+    """Sizes as GOV.UK attachments give them: bytes, KB or MB."""
+    if size < 1024:
+        return ngettext("%(num)d byte", "%(num)d bytes", size)
+    if size < 1024 * 1024:
+        return _("%(size)s KB", size=format_decimal(round(size / 1024)))
+    return _("%(size)s MB", size=format_decimal(round(size / (1024 * 1024), 1)))
 
 
 @bp.get("/logo")
@@ -98,7 +129,8 @@ def ask(reference: str):
         elif len(form.get("message", "")) > 2000:
             errors["message"] = _("The message must be 2000 characters or fewer")
         else:
-            service.request_copy(item, email, form.get("message", "").strip() or None)
+            service.request_copy(item, email, form.get("message", "").strip() or None,
+                                 g.public_tenant.id)
             return redirect(url_for("public.index", sent=1))
     return render_template("public/request.html", tenant=g.public_tenant, item=item,
                            errors=errors, form=form), 400 if errors else 200

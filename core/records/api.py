@@ -101,9 +101,10 @@ def _item(kind: Kind) -> type[MethodView]:
         "get": requires(kind.read_permission)(blp.response(200, kind.output)(get)),
         "patch": requires("review.update")(blp.arguments(_update_schema(kind)(partial=True))(
             blp.response(200, kind.output)(patch))),
-        "delete": requires("review.update")(blp.arguments(VersionQuery, location="query")(
-            blp.response(204)(delete))),
     }
+    if kind.removable:
+        attrs["delete"] = requires("review.update")(blp.arguments(
+            VersionQuery, location="query")(blp.response(204)(delete)))
     return type(f"{kind.key}_item", (MethodView,), attrs)
 
 

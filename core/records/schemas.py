@@ -9,8 +9,10 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
+from core.agencies import CATEGORY_CODES
+from core.lifecycle import scope
 from core.timestamps import UtcDateTime
 
 
@@ -38,8 +40,17 @@ def day(label, required=True, past=True):
                        metadata={"label": label, "widget": "date"})
 
 
+def _pounds(value) -> None:
+    # A function, not validate.Range: apispec would write a Decimal's bounds into the
+    # OpenAPI document as strings, which is not a valid "maximum".
+    if not 0 <= value <= 1_000_000:
+        raise ValidationError(str(_l(
+            "Enter an amount in pounds from {min} to {max}, for example 6500.00")).format(
+                min=0, max=1_000_000))
+
+
 def choice(label, choices, required=True):
-    return fields.String(required=required,
+    return fields.String(required=required, allow_none=not required,
                          validate=validate.OneOf(choices, error=_l("Choose one of: {choices}.")),
                          metadata={"label": label, "widget": "choice", "choices": choices})
 
@@ -76,6 +87,13 @@ class ChairAppointmentIn(Schema):
 
 class PanelMemberIn(Schema):
     agency = line(_l("Agency"))
+    # What local policies match the panel by (issue 13, SEED-AUDIT S5); left out, the
+    # category the agency's name makes obvious, or "other" (core/records/models.py).
+    category = fields.String(
+        validate=validate.OneOf(CATEGORY_CODES, error=_l(
+            "Choose the agency's category from the list: {choices}.")),
+        metadata={"label": _l("Agency category"), "widget": "choice",
+                  "choices": CATEGORY_CODES})
     name = line(_l("Name"))
     role_title = line(_l("Job title"), required=False)
 
@@ -97,10 +115,20 @@ class AgencyReportRequestIn(Schema):
     due_on = day(_l("Date due"), past=False)
 
 
+AUTHOR_INDEPENDENCE = ("independent", "involved")
+
+
 class AgencyReportUpdate(Schema):
     returned_on = day(_l("Date the report came back"), required=False)
     waived_reason = long_text(_l("Reason the report is not needed (waived)"))
     waived_on = day(_l("Date waived"), required=False)
+    # Source: seed 000, Warrington ("professionals who have not been involved in the case
+    # must review"; https://warrington-lb.councilplatform.com/community-safety-partnership)
+    author_independence = fields.String(
+        allow_none=True, validate=validate.OneOf(AUTHOR_INDEPENDENCE, error=_l(
+            "Choose one of: {choices}.")),
+        metadata={"label": _l("Was the report's author involved in the case?"),
+                  "widget": "choice", "choices": AUTHOR_INDEPENDENCE})
 
 
 CONTRIBUTIONS = ("none", "given", "declined")
@@ -112,11 +140,77 @@ class FamilyContactIn(Schema):
     relationship = line(_l("Relationship to the person who died (never a name)"), 100)
     method = choice(_l("How"), METHODS)
     summary = long_text(_l("Summary"))
-    leaflet_given = flag(_l("Home Office leaflet given"))
+    # Source: S-PRES (https://www.preston.gov.uk/article/1153/Domestic-homicide-reviews,
+    # audit P6): the Home Office leaflets for family, friends and employers.
+    leaflet = fields.String(validate=validate.OneOf(
+        (*scope.LEAFLETS, scope.LEAFLET_NOT_RECORDED), error=_l("Choose one of: {choices}.")),
+        allow_none=True,
+        metadata={"label": _l("Home Office leaflet given"), "widget": "choice",
+                  "choices": scope.LEAFLETS})  # "not_recorded": the old yes/no only
+    # Source: FAMG (https://fly1.wordsworth.site/government/publications/guidance-for-domestic-homicide-review-chairs-on-support-for-families/guidance-for-domestic-homicide-review-chairs-support-for-families):
+    # specialist advocacy is offered (signposted at the first meeting) and through whom.
+    advocacy_offered = flag(_l("Specialist advocacy was offered"))
+    advocacy_by = choice(_l("Advocacy offered through"), scope.ADVOCACY_BY, required=False)
     advocate = line(_l("Advocate (organisation)"), required=False)
+    update_schedule = line(_l("Agreed schedule of updates to the family"), required=False)
+    # Source: AAFDA (https://slideserve.com/samuelh/the-problem-of-status-and-domestic-homicide-powerpoint-ppt-presentation):
+    # the family has a say, and reviews the draft report.
+    pseudonym_say = choice(_l("The family's say on the pseudonym"), scope.PSEUDONYM_SAY,
+                           required=False)
+    preferred_language = line(_l("The family's preferred language"), 100, required=False)
     contribution = choice(_l("Contribution to the review"), CONTRIBUTIONS)
     saw_draft = flag(_l("The family saw the draft report"))
+    draft_response = choice(_l("The family's say on the draft"), scope.DRAFT_RESPONSES,
+                            required=False)
     draft_note = long_text(_l("If the family did not see the draft, why not"))
+
+    @pre_load
+    def _old_leaflet_flag(self, data, **_kwargs):
+        """The yes/no ``leaflet_given`` that clients sent before the leaflet was named:
+        still taken, as "a leaflet, which one not recorded"."""
+        if isinstance(data, dict) and "leaflet_given" in data:
+            data = dict(data)
+            if data.pop("leaflet_given") is True and not data.get("leaflet"):
+                data["leaflet"] = scope.LEAFLET_NOT_RECORDED
+        return data
+
+
+class FamilyContactOut(Out, FamilyContactIn):
+    leaflet_given = fields.Boolean(dump_only=True)  # the old yes/no, still answered
+
+
+class ParallelProcessIn(Schema):
+    """A process beside the review, with its own dates (core/lifecycle/scope.py)."""
+
+    process_type = choice(_l("Kind of process"), scope.PROCESS_TYPES)
+    description = line(_l("Description (court, coroner, board: never a name)"),
+                       required=False)
+    started_on = day(_l("Date it started"), required=False)
+    expected_on = day(_l("Date it is expected to conclude"), required=False, past=False)
+    concluded_on = day(_l("Date it concluded"), required=False)
+    note = long_text(_l("Note"))
+
+
+QUOTE_COVERS = ("chair", "author", "chair_and_author")
+
+
+class QuoteIn(Schema):
+    """A quote for commissioning the review. Source: WINS, Warrington: at least three
+    quotes, chair plus author (https://www.winsfordguardian.co.uk/news/17714502.concerns-
+    over-future-funding-for-domestic-homicide-reviews/)."""
+
+    supplier = line(_l("Who quoted (a person or an organisation)"))
+    covers = choice(_l("What the quote is for"), QUOTE_COVERS)
+    amount = fields.Decimal(
+        required=True, places=2, as_string=True,
+        validate=_pounds,
+        error_messages={"invalid": _l("Enter an amount in pounds, for example 6500.00")},
+        # answered as a string ("6500.00"), so the OpenAPI type says so (apispec would say
+        # number for a Decimal)
+        metadata={"label": _l("Amount (£)"), "widget": "text", "type": "string",
+                  "format": "decimal", "example": "6500.00"})
+    received_on = day(_l("Date of the quote"))
+    chosen = flag(_l("This quote was chosen"))
 
 
 SCOPES = ("single_agency", "multi_agency")
@@ -159,6 +253,68 @@ class HomeOfficeSubmissionOut(Out):
     copies_sent_on = fields.Date(dump_only=True, allow_none=True)
     outcome = fields.String(dump_only=True, allow_none=True)
     outcome_on = fields.Date(dump_only=True, allow_none=True)
+    panel_on = fields.Date(dump_only=True, allow_none=True)
+
+
+class HomeOfficeSubmissionUpdate(Schema):
+    """Copies to the Secretary of State and the Domestic Abuse Commissioner may be recorded
+    after submission: "as soon as reasonably practicable after the report is completed"
+    (Source: VPA19 s19(4)-(5), https://legislation.gov.uk/ukpga/2024/21/section/19)."""
+
+    copies_sent_on = day(_l("Date copies were sent to the Secretary of State and the "
+                            "Domestic Abuse Commissioner"), required=False)
+
+
+class DoneBy(Schema):
+    """Who marked a record done: set by the service from the person signed in, never sent."""
+
+    done_by = line(_l("Marked done by"), 254, required=False)
+
+
+class HomeOfficeChangeIn(Schema):
+    change = long_text(_l("Change the Home Office asked for"), required=True)
+    asked_on = day(_l("Date of the Home Office letter that asked for it"))
+
+
+class HomeOfficeChangeUpdate(Schema):
+    done_on = day(_l("Date the change was made"), required=False)
+    evidence = long_text(_l("What was changed, and where in the report"))
+
+
+class LearningTaskOut(Schema):
+    title = line(_l("Learning task"))
+    due_on = day(_l("Date due"), past=False)
+    recipients = fields.List(fields.String(), metadata={"label": _l("Shared with"),
+                                                          "widget": "list"})
+
+
+class LearningTaskUpdate(Schema):
+    done_on = day(_l("Date it was done"), required=False)
+    evidence = long_text(_l("Evidence it was done (what was shared, where, with whom)"))
+
+
+class LearningReceiptOut(Schema):
+    recipient = line(_l("Recipient"))
+    task_title = line(_l("Learning task"))
+    recorded_by = line(_l("Recorded by"), 254, required=False)
+
+
+class LearningReceiptUpdate(Schema):
+    sent_on = day(_l("Date the learning was sent"), required=False)
+    received_on = day(_l("Date the recipient confirmed they received it"), required=False)
+    note = long_text(_l("Note (for example, the meeting that considered it)"))
+
+
+class EarlyLearningIn(Schema):
+    noted_on = day(_l("Date the learning was noted"))
+    learning = long_text(_l("Early learning from scoping"), required=True)
+    action = long_text(_l("What is being done about it"), required=True)
+    owner = line(_l("Owner (the body or post responsible)"))
+    due_on = day(_l("Date due"), required=False, past=False)
+
+
+class EarlyLearningUpdate(EarlyLearningIn):
+    done_on = day(_l("Date the action was done"), required=False)
 
 
 class PublicationRecordOut(Out):
@@ -169,3 +325,4 @@ class PublicationRecordOut(Out):
     reasons = fields.String(dump_only=True, allow_none=True)
     documents = fields.List(fields.String(), dump_only=True)
     after = fields.String(dump_only=True, allow_none=True)
+    notice = fields.String(dump_only=True, allow_none=True)

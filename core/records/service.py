@@ -14,9 +14,20 @@ from core.audit import service as audit
 from core.db import db
 from core.notifications import service as outbox
 from core.records.kinds import Kind
-from core.records.models import Action, AgencyReportRequest, Recommendation
+from core.records.models import (
+    Action,
+    AgencyReportRequest,
+    EarlyLearning,
+    FamilyContact,
+    HomeOfficeChange,
+    HomeOfficeSubmission,
+    LearningReceipt,
+    LearningTask,
+    ParallelProcess,
+    Recommendation,
+)
 from core.reviews import timeline
-from core.reviews.models import Review
+from core.reviews.models import Hold, Review
 
 
 class RecordInvalid(Exception):
@@ -59,6 +70,27 @@ def _check_new(review: Review, kind: Kind, data: dict) -> None:
                                  _("Choose a recommendation of this review.")})
     if kind.model is AgencyReportRequest and data["due_on"] < data["requested_on"]:
         raise RecordInvalid({"due_on": _("The due date cannot be before the request.")})
+    errors = _case_rules(kind.model, data, {})
+    if errors:
+        raise RecordInvalid(errors)
+
+
+def _case_rules(model, data: dict, now: dict) -> dict[str, str]:
+    """A parallel process's dates in order; advocacy offered says through whom. ``now``:
+    the record's current values (a change sends only what changes)."""
+    def value(name):
+        return data[name] if name in data else now.get(name)
+
+    errors: dict[str, str] = {}
+    if model is ParallelProcess and value("started_on"):
+        for name in ("expected_on", "concluded_on"):
+            if value(name) and value(name) < value("started_on"):
+                errors[name] = _("This date cannot be before the process started (%(date)s).",
+                                 date=value("started_on").isoformat())
+    if model is FamilyContact and value("advocacy_offered") and not value("advocacy_by"):
+        errors["advocacy_by"] = _("Say through whom advocacy was offered: a specialist "
+                                  "advocate, the National Homicide Service or another.")
+    return errors
 
 
 def _local_objections(review: Review, kind: Kind, change: str, data: dict, roles) -> None:
@@ -121,8 +153,47 @@ def _check_update(record, data: dict) -> None:
         for name in ("returned_on", "waived_on"):
             if data.get(name) and data[name] < record.requested_on:
                 errors[name] = _("This date cannot be before the request.")
+    if isinstance(record, ParallelProcess | FamilyContact):
+        now = {name: getattr(record, name) for name in (
+            "started_on", "advocacy_offered", "advocacy_by") if hasattr(record, name)}
+        errors.update(_case_rules(type(record), data, now))
+    errors.update(_loop_errors(record, data))
     if errors:
         raise RecordInvalid(errors)
+
+
+def _loop_errors(record, data: dict) -> dict[str, str]:
+    """Issue 13: a learning task is done on a date, with evidence of what was done; nothing
+    is done before it was asked for; receipts and copies come after what they follow."""
+    def value(name):
+        return data[name] if name in data else getattr(record, name)
+
+    errors: dict[str, str] = {}
+    if isinstance(record, LearningTask) and value("done_on") and not value("evidence"):
+        errors["evidence"] = _("Enter the evidence that it was done: what was shared, "
+                               "where and with whom.")
+    if isinstance(record, HomeOfficeChange | EarlyLearning):
+        floor = value("asked_on") if isinstance(record, HomeOfficeChange) \
+            else value("noted_on")
+        if value("done_on") and floor and value("done_on") < floor:
+            errors["done_on"] = _("It cannot be done before it was asked for (%(date)s).",
+                                  date=floor.isoformat())
+    if isinstance(record, LearningReceipt) and value("received_on") and value("sent_on") \
+            and value("received_on") < value("sent_on"):
+        errors["received_on"] = _("It cannot be received before it was sent.")
+    if isinstance(record, HomeOfficeSubmission) and value("copies_sent_on") \
+            and value("copies_sent_on") < record.signed_off_on:
+        errors["copies_sent_on"] = _(
+            "Copies cannot go before the report is signed off (%(date)s).",
+            date=record.signed_off_on.isoformat())
+    return errors
+
+
+def _stamp(record, data: dict) -> None:
+    """Who marked it done (or recorded the receipt): the person signed in, never typed."""
+    for when, by in (("done_on", "done_by"), ("received_on", "recorded_by")):
+        if when in data and hasattr(record, by):
+            setattr(record, by, audit.who()[1] if data[when] else None)
 
 
 def update_record(review: Review, kind: Kind, record, data: dict,
@@ -135,6 +206,7 @@ def update_record(review: Review, kind: Kind, record, data: dict,
     try:  # the version check runs at the first flush, which may come before the commit
         for name, value in data.items():
             setattr(record, name, value)
+        _stamp(record, data)
         timeline.add(review, "record", f"{kind.key}.updated", {
             "id": str(record.id), "changed": sorted(data)})
         audit.record(f"{kind.key}.update", object_type=kind.key, object_id=record.id,
@@ -176,6 +248,10 @@ def remove_record(review: Review, kind: Kind, record, expected_version: int | No
             select(Action.id).where(Action.recommendation_id == record.id).limit(1)):
         raise RecordConflict(_("This recommendation has actions in the action plan. Remove "
                                "them first."))
+    if isinstance(record, ParallelProcess) and db.session.scalar(
+            select(Hold.id).where(Hold.parallel_process_id == record.id).limit(1)):
+        raise RecordConflict(_("A hold of this review waits for this process, so it stays on "
+                               "the record. Record the date it concluded instead."))
     _local_objections(review, kind, "remove", {}, roles)
     try:  # a concurrent edit, or an action added to the recommendation meanwhile
         timeline.add(review, "record", f"{kind.key}.removed", {"id": str(record.id)})

@@ -128,5 +128,6 @@ for _kind in KINDS:
     if _kind.update is not None:
         bp.add_url_rule(f"/{_kind.slug}/<uuid:item_id>", f"{_kind.key}_edit",
                         _edit_view(_kind), methods=["GET", "POST"])
-        bp.add_url_rule(f"/{_kind.slug}/<uuid:item_id>/remove", f"{_kind.key}_remove",
-                        _remove_view(_kind), methods=["GET", "POST"])
+        if _kind.removable:
+            bp.add_url_rule(f"/{_kind.slug}/<uuid:item_id>/remove", f"{_kind.key}_remove",
+                            _remove_view(_kind), methods=["GET", "POST"])

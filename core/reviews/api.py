@@ -10,9 +10,10 @@ from marshmallow import Schema, ValidationError, fields
 from core.audit import service as audit
 from core.auth.guards import requires, tenant_api
 from core.errors import fail
-from core.reviews import clock, service, transitions
+from core.reviews import case_facts, clock, service, transitions
 from core.reviews.lookup import review_or_404
 from core.reviews.schemas import (
+    CaseFactsUpdateSchema,
     DeadlineSchema,
     ReviewCreateSchema,
     ReviewDetailSchema,
@@ -43,6 +44,8 @@ class HoldSchema(Schema):
     stage = fields.String()
     reason = fields.String()
     note = fields.String(allow_none=True)
+    parallel_process_id = fields.UUID(allow_none=True, metadata={
+        "description": "The parallel process the hold waits for, if any."})
     started_on = fields.Date()
     resumed_on = fields.Date(allow_none=True)
 
@@ -89,6 +92,26 @@ def get_review(review_id: uuid.UUID):
     return service.detail(review)
 
 
+@blp.route("/reviews/<uuid:review_id>/case-facts", methods=["PATCH"])
+@requires("review.update")
+@blp.arguments(CaseFactsUpdateSchema)
+@blp.response(200, ReviewDetailSchema)
+@blp.alt_response(409, description="The review changed meanwhile (send the version you "
+                                   "saw), or it is closed.")
+def update_case_facts(data, review_id: uuid.UUID):
+    """Correct the case facts recorded at notification (only the fields sent): age of the
+    person who died, relationship to the suspect, kind of death, police force."""
+    review = review_or_404(review_id)
+    if review.tenant_id != g.tenant.id:
+        abort(403)  # a joint review's facts are its lead's to record
+    version = data.pop("version", None)
+    try:
+        case_facts.update(review, data, version)
+    except case_facts.FactsConflict as conflict:
+        fail(409, [{"field": None, "code": "conflict", "message": str(conflict)}])
+    return service.detail(review)
+
+
 @blp.route("/reviews/<uuid:review_id>/transitions", methods=["POST"])
 @requires("review.read")
 @blp.arguments(TransitionSchema)
@@ -100,7 +123,7 @@ def take_step(body, review_id: uuid.UUID):
     review = review_or_404(review_id)
     try:
         transition = transitions.resolve(review, body["to"])
-        data = step_data_schema(transition).load(body["data"])
+        data = step_data_schema(transition, review.guidance_profile).load(body["data"])
         transitions.take(review, body["to"], data, g.roles, body["version"])
     except ValidationError as invalid:
         fail(422, [{"field": f"data.{name}", "code": "invalid", "message": clock.say(m[0])}

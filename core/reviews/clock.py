@@ -44,8 +44,9 @@ from core.reviews.models import Review, ReviewClock
 from tenants import context
 
 # Change it when the rules in core/lifecycle/clock.py change: every kept clock is then
-# computed again on its next read.
-CLOCK_VERSION = 1
+# computed again on its next read. 2: a directed review's clock runs from the direction
+# (issue 13).
+CLOCK_VERSION = 2
 URGENT = ("overdue", "due_soon")
 # Timeline entries that cannot move a core deadline (only a local policy's, which sees the
 # panel, the documents and the local fields): no recomputing for them unless the review's
@@ -73,18 +74,19 @@ def problems_out(problems: list[lifecycle.Problem]) -> list[dict]:
 
 
 def _worded(params: dict) -> dict:
-    """Recipients are codes in the pure lifecycle; people read them as words."""
-    if "recipients" not in params:
-        return params
-    return {**params, "recipients": ", ".join(
-        code_label(code) for code in params["recipients"].split(", "))}
+    """Recipients and agency categories are codes in the pure lifecycle; people read them
+    as words (an agency's name, not a code, stays as it is)."""
+    worded = {name: ", ".join(code_label(code) for code in params[name].split(", "))
+              for name in ("recipients", "categories") if name in params}
+    return {**params, **worded} if worded else params
 
 
 def deadline_rows(facts: lifecycle.ReviewFacts, on: date | None = None) -> list[dict]:
     """The deadlines of ``facts`` computed now (what is kept is read with ``rows``)."""
     return [{"key": d.key, "kind": d.kind, "label": say(d.label, d.params),
              "statutory_due": d.statutory_due, "adjusted_due": d.adjusted_due,
-             "met_on": d.met_on, "status": d.status}
+             "met_on": d.met_on, "status": d.status, "rule_class": d.rule_class,
+             "due": d.statutory_due}
             for d in lifecycle.deadlines(facts, on or today())]
 
 
@@ -103,7 +105,8 @@ def rows(kept: dict, statuses: tuple[str, ...] | None = None) -> list[dict]:
     first; only those of ``statuses`` if given."""
     return [{"key": d["key"], "kind": d["kind"], "label": say(d["label"], d["params"]),
              "statutory_due": _day(d["statutory_due"]), "adjusted_due": _day(d["adjusted_due"]),
-             "met_on": _day(d["met_on"]), "status": d["status"]}
+             "met_on": _day(d["met_on"]), "status": d["status"],
+             "rule_class": d.get("rule_class", ""), "due": _day(d["statutory_due"])}
             for d in kept["deadlines"] if statuses is None or d["status"] in statuses]
 
 
@@ -114,17 +117,24 @@ def _rule_plugins(tenant_id) -> list:
                   if policies.host().implements(name, "deadline_rules"))
 
 
-def _digest(plugins: list) -> str:
+def _targets(tenant_id) -> dict:
+    """The partnership's own months for its local-practice targets (core/targets.py)."""
+    from core.targets import targets_of
+
+    return targets_of(tenant_id)
+
+
+def _digest(plugins: list, targets: dict | None = None) -> str:
     raw = json.dumps([CLOCK_VERSION, DUE_SOON_DAYS, [repr(PROFILES[n]) for n in sorted(PROFILES)],
-                      plugins], sort_keys=True, default=str)
+                      plugins, targets or {}], sort_keys=True, default=str)
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
 def basis(tenant_id) -> str:
     """The rules a clock of ``tenant_id``'s reviews is computed under, as a digest: the
-    clock's version and constants, the guidance profiles, and the tenant's enabled local
-    policies that add deadlines, with their settings."""
-    return _digest(_rule_plugins(tenant_id))
+    clock's version and constants, the guidance profiles, the partnership's own targets,
+    and the tenant's enabled local policies that add deadlines, with their settings."""
+    return _digest(_rule_plugins(tenant_id), _targets(tenant_id))
 
 
 def _rules(reviews) -> dict:
@@ -132,7 +142,7 @@ def _rules(reviews) -> dict:
     found = {}
     for owner in {r.tenant_id for r in reviews}:
         plugins = _rule_plugins(owner)
-        found[owner] = (_digest(plugins), bool(plugins))
+        found[owner] = (_digest(plugins, _targets(owner)), bool(plugins))
     return found
 
 
@@ -177,7 +187,7 @@ def _compute(review: Review, facts, on: date, rules: str, with_rules: bool,
                        "statutory_due": d.statutory_due.isoformat(),
                        "adjusted_due": d.adjusted_due.isoformat(),
                        "met_on": d.met_on.isoformat() if d.met_on else None,
-                       "status": d.status} for d in found],
+                       "status": d.status, "rule_class": d.rule_class} for d in found],
     }
 
 

@@ -22,13 +22,20 @@ class Review(TenantScoped, Model):
     date_of_death: Mapped[date]
     notification_date: Mapped[date]
     notifying_agency: Mapped[str] = mapped_column(String(200))
+    # Case facts at notification (core/lifecycle/scope.py): what the decision reads.
+    victim_age: Mapped[int | None] = mapped_column(Integer)
+    relationship_to_suspect: Mapped[str | None] = mapped_column(String(32))
+    death_type: Mapped[str | None] = mapped_column(String(32))
+    police_force: Mapped[str | None] = mapped_column(String(200))
     stage: Mapped[str] = mapped_column(String(32), default="notified")
     guidance_profile: Mapped[str] = mapped_column(String(32), default="england-2016")
     # Facts the statutory clock reads; each is set by the step that establishes it.
     decision: Mapped[str | None] = mapped_column(String(32))
     decision_date: Mapped[date | None]
     decision_reasons: Mapped[str | None] = mapped_column(Text)
+    decision_scope_reasons: Mapped[list | None] = mapped_column(JSON)  # a "not_commission"'s
     home_office_told_on: Mapped[date | None]
+    directed_on: Mapped[date | None]  # the Secretary of State directed a review (a new clock)
     submitted_on: Mapped[date | None]  # first submission to the Home Office
     published_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -60,6 +67,9 @@ class Hold(TenantScoped, Model):
     stage: Mapped[str] = mapped_column(String(32))
     reason: Mapped[str] = mapped_column(String(32))
     note: Mapped[str | None] = mapped_column(Text)
+    # The parallel process it waits for (one of the review's), if any.
+    parallel_process_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("parallel_processes.id"), index=True)
     started_on: Mapped[date]
     resumed_on: Mapped[date | None]
 

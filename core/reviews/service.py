@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from core import lifecycle
 from core.audit import service as audit
 from core.db import db
-from core.reviews import clock
+from core.reviews import case_facts, clock
 from core.reviews.facts import full_facts
 from core.reviews.models import Hold, ReferenceCounter, Review, ReviewClock
 from tenants.models import Tenant
@@ -93,7 +93,8 @@ def detail(review: Review) -> dict:
     db.session.commit()  # what was computed again (if it was stale) is kept
     return {**{c.key: getattr(review, c.key) for c in Review.__table__.columns},
             "on_hold": facts.on_hold, "deadlines": clock.rows(kept),
-            "next_steps": clock.next_steps(facts), "facts": facts}
+            "next_steps": clock.next_steps(facts), "facts": facts,
+            "scope_flags": case_facts.flags(review)}
 
 
 def holds_of(review: Review) -> list[Hold]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from types import MappingProxyType
+from uuid import UUID
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -17,7 +18,13 @@ from core.documents.models import Document, DocumentVersion
 from core.hooks.manager import PluginFailed
 from core.lifecycle.transitions import HOLD, RESUME, may_take
 from core.policies import service as policies
-from core.records.models import HomeOfficeSubmission, LearningTask, PublicationRecord
+from core.records.models import (
+    HomeOfficeChange,
+    HomeOfficeSubmission,
+    LearningReceipt,
+    LearningTask,
+    PublicationRecord,
+)
 from core.reviews import clock, timeline
 from core.reviews.facts import base_facts, full_facts
 from core.reviews.models import Hold, Review
@@ -126,6 +133,7 @@ def _apply(review: Review, transition: lifecycle.Transition, data: dict, facts):
     after = None
     try:
         EFFECTS.get(transition.name, _nothing)(review, data, facts)
+        _keep_for_guidance(review, transition, data)
         review.stage = transition.target_stage(before)
         review.last_step_at = utcnow()
         db.session.flush()  # the version check: a concurrent step makes this fail
@@ -152,8 +160,22 @@ def _apply(review: Review, transition: lifecycle.Transition, data: dict, facts):
     return after
 
 
+def _keep_for_guidance(review: Review, transition, data: dict) -> None:
+    """What a step's data adds for the review's guidance (wales-susr: the case review
+    group's and Welsh Government's dates) is kept on the review's record of its guidance,
+    where its page shows it and later guards read it."""
+    profile = lifecycle.profile_for(review.guidance_profile)
+    kept = {n.field: data[n.field] for n in transition.needs_of(profile)
+            if n.in_step and data.get(n.field) is not None}
+    if kept:
+        record = dict(review.local_fields or {})
+        record[profile.name] = {**record.get(profile.name, {}), **_jsonable(kept)}
+        review.local_fields = record  # a new dict: the JSON column sees the change
+
+
 def _jsonable(data: dict) -> dict:
-    return {k: v.isoformat() if isinstance(v, date) else v for k, v in data.items()}
+    return {k: v.isoformat() if isinstance(v, date) else str(v) if isinstance(v, UUID) else v
+            for k, v in data.items()}
 
 
 # --- what each step writes ----------------------------------------------------------------
@@ -168,12 +190,18 @@ def _decide(outcome: str):
         review.decision_date = data["decision_date"]
         review.decision_reasons = data["reasons"]
         review.home_office_told_on = data["home_office_told_on"]
+        # the case facts a decision not to review cites (core/lifecycle/scope.py)
+        review.decision_scope_reasons = data.get("scope_reasons") or None
 
     return effect
 
 
 def _directed(review: Review, data: dict, _facts) -> None:
+    """The refused decision stays as it was; the review's clock starts again from the
+    direction (Source: HAN21b; VPA19 s19(2), https://legislation.gov.uk/ukpga/2024/21/
+    section/19)."""
     review.decision = "directed"
+    review.directed_on = data["decided_on"]
 
 
 def _submit(review: Review, data: dict, _facts) -> None:
@@ -190,6 +218,16 @@ def _outcome(outcome: str | None):
             .order_by(HomeOfficeSubmission.created_at.desc())).first()
         latest.outcome = outcome or data["outcome"]
         latest.outcome_on = data["outcome_on"]
+        latest.panel_on = data.get("qa_panel_on")
+        if latest.outcome == "approved_subject_to_changes":
+            # Each change asked for is a checklist item (Source: BAS: "areas for final
+            # development … on completion of these changes, the DHR may be published").
+            db.session.flush()
+            for line in data["changes"].splitlines():
+                if line.strip():
+                    db.session.add(HomeOfficeChange(
+                        review_id=review.id, submission_id=latest.id,
+                        change=line.strip()[:10000], asked_on=data["outcome_on"]))
 
     return effect
 
@@ -198,22 +236,37 @@ def _publish(review: Review, data: dict, facts) -> None:
     """The plan comes from the tenant's local policy (or the core default). ``facts``: the
     review's as the step was checked (publishing changes none that plugins see but the
     date, which they read from the review)."""
-    profile = lifecycle.profile_for(review.guidance_profile)
     published = review.published_on = data["published_on"]
     plan, kinds = publication_plan(review, facts)
-    tenant = policies.current_tenant()
     view = policies.review_view(review, facts, with_partners=True)
-    months = max(plan.get("months") or 0, profile.publication_months)
+    # Nothing leaves the public page unless the area's policy says so: a plan without
+    # months keeps the reports online. No national period online was found (SEED-AUDIT.md
+    # england-2016 "how long online": invented); the seeds keep reports for years.
+    # Source: seed 000 Warrington (2014 and 2017 reviews still listed in Dec 2024), seed 002
+    # Manchester ("published on the CSP website"); SEED-AUDIT.md W10, M6, G3.
+    months = plan.get("months")
     db.session.add(PublicationRecord(
         review_id=review.id, decision="publish", decided_on=published, published_on=published,
-        online_until=lifecycle.add_months(published, months), documents=kinds,
-        versions=_published_versions(review, kinds), after=plan.get("after")))
+        online_until=None if months is None else lifecycle.add_months(published, months),
+        documents=kinds, versions=_published_versions(review, kinds), after=plan.get("after")))
+    _learning(review, view, published)
+
+
+def _learning(review: Review, view, decided_on: date) -> None:
+    """The local policy's learning tasks, due from the decision to publish or not (learning
+    is shared either way: Manchester seed, M10; Wigan seed, G5), each with a receipt to
+    record for every recipient (M2: the boards that receive it)."""
+    tenant = policies.current_tenant()
     for _plugin, tasks in policies.collect(tenant, "learning_outputs", review=view):
         for task in tasks:
-            db.session.add(LearningTask(
-                review_id=review.id, key=task["key"], title=task["title"],
-                due_on=published + timedelta(days=task["due_days"]),
-                recipients=list(task.get("recipients", ()))))
+            row = LearningTask(review_id=review.id, key=task["key"], title=task["title"],
+                               due_on=decided_on + timedelta(days=task["due_days"]),
+                               recipients=list(task.get("recipients", ())))
+            db.session.add(row)
+            db.session.flush()
+            for recipient in row.recipients:
+                db.session.add(LearningReceipt(review_id=review.id, learning_task_id=row.id,
+                                               recipient=recipient))
 
 
 def publication_plan(review: Review, facts=None) -> tuple[dict, list[str]]:
@@ -255,14 +308,23 @@ def _published_versions(review: Review, kinds: list[str]) -> dict:
     return latest
 
 
-def _not_publish(review: Review, data: dict, _facts) -> None:
+def _not_publish(review: Review, data: dict, facts) -> None:
+    # The reasons stay private; the area's policy may announce the decision on the public
+    # page, citing the guidance it rests on (the plan's ``notice``). Source: seed 003 Wigan
+    # (not published "in line with Section 8"); SEED-AUDIT.md G6.
+    view = policies.review_view(review, facts, with_partners=True)
+    plan = policies.call(policies.current_tenant(), "publication_plan", review=view,
+                         decision="not_publish")
     db.session.add(PublicationRecord(review_id=review.id, decision="not_publish",
-                                     decided_on=data["decided_on"], reasons=data["reasons"]))
+                                     decided_on=data["decided_on"], reasons=data["reasons"],
+                                     notice=(plan or {}).get("notice") or None))
+    _learning(review, view, data["decided_on"])
 
 
 def _hold(review: Review, data: dict, _facts) -> None:
     db.session.add(Hold(review_id=review.id, stage=review.stage, reason=data["reason"],
-                        note=data.get("note"), started_on=data["started_on"]))
+                        note=data.get("note"), started_on=data["started_on"],
+                        parallel_process_id=data.get("parallel_process_id")))
 
 
 def _resume(review: Review, data: dict, _facts) -> None:

@@ -3,6 +3,7 @@ its steps and its timeline."""
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -10,13 +11,20 @@ from flask_login import current_user
 from core import lifecycle
 from core.audit import service as audit
 from core.auth.guards import requires, tenant_pages
+from core.i18n import uk_date
+from core.labels import code_label
 from core.lifecycle.transitions import may_take
 from core.policies import service as policies
 from core.records.kinds import KINDS
-from core.reviews import clock, service, timeline, transitions
+from core.reviews import case_facts, clock, service, timeline, transitions
 from core.reviews.facts import full_facts
 from core.reviews.lookup import review_or_404
-from core.reviews.schemas import ReviewCreateSchema, step_data_schema
+from core.reviews.schemas import (
+    CaseFactsSchema,
+    ReviewCreateSchema,
+    guidance_record_schema,
+    step_data_schema,
+)
 from core.web import forms
 
 bp = Blueprint("reviews", __name__, url_prefix="/t/<slug>", template_folder="templates")
@@ -37,11 +45,14 @@ def dashboard():
 @bp.route("/reviews/new", methods=["GET", "POST"])
 @requires("review.create")
 def new():
-    if request.method == "GET":
-        return render_template("reviews/new.html", errors={}, form={})
+    facts = forms.describe(CaseFactsSchema)
+    if request.method == "GET":  # the partnership's own force, until the person says
+        return render_template("reviews/new.html", errors={}, facts_fields=facts,
+                               form={"police_force": g.tenant.police_force or ""})
     data, errors = forms.read(ReviewCreateSchema)
     if errors:
-        return render_template("reviews/new.html", errors=errors, form=request.form), 400
+        return render_template("reviews/new.html", errors=errors, form=request.form,
+                               facts_fields=facts), 400
     review = service.create_review(g.tenant, data, current_user.id)
     return redirect(url_for("reviews.detail", review_id=review.id))
 
@@ -68,13 +79,93 @@ def detail(review_id: uuid.UUID):
     local_forms = sorted(name for name, schema in policies.collect(
         g.tenant, "review_fields_schema", stage=review.stage) if schema is not None)
     return render_template("reviews/detail.html", review=review, info=info,
-                           terms=policies.terms(g.tenant), local_forms=local_forms,
+                           # the review's own words, DHR or DARDR (SEED-AUDIT.md W3)
+                           terms=policies.call(g.tenant, "review_terms", review=view),
+                           local_forms=local_forms,
                            slot_lines=policies.slot_lines(g.tenant, "review_summary", view),
                            learning=service.learning_of(review),
                            tasks=_tasks(review.stage), kinds=KINDS,
                            holds=service.holds_of(review),
+                           waits_for=_waits_for(review),
+                           family=_family(review),
+                           guidance_record=_guidance_record(review),
                            steps=[t for t in lifecycle.transitions.available(info["facts"])
                                   if may_take(t, g.roles)])
+
+
+def _waits_for(review) -> dict:
+    """Each parallel process of the review in words, by id (what its holds wait for)."""
+    from core.records import service as records
+    from core.records.kinds import BY_SLUG
+
+    return {p.id: " – ".join(x for x in (code_label(p.process_type), p.description) if x)
+            for p in records.list_records(review, BY_SLUG["parallel-processes"])}
+
+
+def _family(review) -> dict | None:
+    """Family engagement at a glance, for the roles that may read family contacts."""
+    from core.auth.roles import allows
+    from core.records import service as records
+    from core.records.kinds import BY_SLUG
+
+    kind = BY_SLUG["family-contacts"]
+    if not allows(g.roles, kind.read_permission):
+        return None
+    summary = case_facts.family_summary(records.list_records(review, kind))
+    if summary is not None:
+        audit.read(kind.key, review.id)
+    return summary
+
+
+def _guidance_record(review) -> list[dict] | None:
+    """What the review's guidance asks to record besides its steps (wales-susr: the Single
+    Unified Safeguarding Review's dates), each with its date or None: None when nothing."""
+    schema = guidance_record_schema(review.guidance_profile)
+    if schema is None:
+        return None
+    values = (review.local_fields or {}).get(review.guidance_profile, {})
+    return [{"label": f["label"], "value": date.fromisoformat(values[f["name"]])
+             if values.get(f["name"]) else None} for f in forms.describe(schema)]
+
+
+@bp.route("/reviews/<uuid:review_id>/case-facts", methods=["GET", "POST"])
+@requires("review.update")
+def case_facts_page(review_id: uuid.UUID):
+    """Correct the case facts recorded at notification (the lead partnership's)."""
+    review = review_or_404(review_id)
+    if review.tenant_id != g.tenant.id:
+        abort(403)
+    context = {"review": review, "fields": forms.describe(CaseFactsSchema)}
+    if request.method == "GET":
+        now = {name: "" if getattr(review, name) is None else str(getattr(review, name))
+               for name in case_facts.FIELDS}
+        return render_template("reviews/case_facts.html", errors={}, form=now, **context)
+    data, errors = forms.read(CaseFactsSchema)
+    if not errors:
+        # a box left empty clears what it held (the form sends every field)
+        data = {name: data.get(name) for name in case_facts.FIELDS}
+        try:
+            case_facts.update(review, data, _int(request.form.get("version")))
+            return redirect(url_for("reviews.detail", review_id=review.id))
+        except case_facts.FactsConflict as conflict:
+            errors = {"form": str(conflict)}
+    return render_template("reviews/case_facts.html", errors=errors, form=request.form,
+                           **context), 409 if "form" in errors else 400
+
+
+def _step_options(review, transition) -> dict:
+    """The choices a step's form draws from the review: the parallel processes a hold can
+    wait for (this review's only)."""
+    if transition.name != "hold":
+        return {}
+    from core.records import service as records
+    from core.records.kinds import BY_SLUG
+
+    processes = records.list_records(review, BY_SLUG["parallel-processes"])
+    return {"parallel_process_id": [
+        (str(p.id), " – ".join(x for x in (
+            code_label(p.process_type), p.description,
+            p.started_on and uk_date(p.started_on)) if x)) for p in processes]}
 
 
 @bp.route("/reviews/<uuid:review_id>/steps/<to>", methods=["GET", "POST"])
@@ -85,11 +176,12 @@ def step(review_id: uuid.UUID, to: str):
         transition = transitions.resolve(review, to)
     except transitions.StepProblem:
         abort(404)
-    schema = step_data_schema(transition)
+    schema = step_data_schema(transition, review.guidance_profile)
     facts = full_facts(review)
     blocked = clock.problems_out(lifecycle.check(facts, transition))
     context = {"review": review, "transition": transition, "to": to,
                "fields": forms.describe(type(schema)), "blocked": blocked,
+               "options": _step_options(review, transition),
                "confirm_first": CONFIRM_FIRST}
     if request.method == "GET":
         return render_template("reviews/step.html", errors={}, form={}, **context)
@@ -126,11 +218,11 @@ def _confirm_first(transition, form) -> bool:
 def _answers(fields: list[dict], data: dict) -> list[dict]:
     """What the check-your-answers page lists: each field as the person entered it."""
     return [{"label": f["label"], "value": data.get(f["name"]), "widget": f["widget"]}
-            for f in fields if data.get(f["name"]) not in (None, "")]
+            for f in fields if data.get(f["name"]) not in (None, "", [])]
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return int(value) if value and value.isascii() and value.isdecimal() else None
 
 
 @bp.get("/reviews/<uuid:review_id>/timeline")

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.gov_form_base import GovFormBase
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
     GovCheckboxInput,
     GovDateInput,
     GovFileInput,
@@ -24,9 +25,11 @@ from wtforms import (
     FileField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
+from wtforms.utils import unset_value
 
 from core.labels import code_label
 
@@ -44,7 +47,20 @@ def describe(schema: type[Schema]) -> list[dict]:
         out.append({"name": name, "label": meta.get("label", name),
                     "widget": meta.get("widget", "text"), "choices": meta.get("choices", ()),
                     "required": field.required})
+        if out[-1]["widget"] == "checkboxes":  # ticked until the person says otherwise
+            default = field.load_default
+            out[-1]["default"] = list(default() if callable(default) else default or ())
     return out
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices ticked in one group (GOV.UK checkboxes). A form not yet submitted
+    shows the field's default ticked (an unticked box cannot be told from no form)."""
+
+    widget = GovCheckboxesInput()
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        super().process(formdata if formdata else None, data, extra_filters)
 
 
 class DayMonthYearInput(GovDateInput):
@@ -89,12 +105,18 @@ def _field(f: dict, options) -> Field:
         return TextAreaField(label, widget=GovTextArea())
     if f["widget"] == "checkbox":
         return BooleanField(f["label"], widget=GovCheckboxInput())
-    if f["widget"] in ("choice", "recommendation"):
+    if isinstance(options, dict):  # options per field: {name: [(value, label)]}
+        options = options.get(f["name"])
+    if f["widget"] in ("choice", "recommendation", "parallel_process"):
         pairs = [("", _("Choose")), *(options or [])]
         if f["widget"] == "choice":
             pairs += [(c, code_label(c)) for c in f["choices"]]
         choices = [SelectChoice(value, label) for value, label in pairs]
         return SelectField(label, choices=choices, widget=GovSelect(), validate_choice=False)
+    if f["widget"] == "checkboxes":
+        return CheckboxesField(f["label"], choices=[SelectChoice(c, code_label(c))
+                                                    for c in f["choices"]],
+                               default=f.get("default", []), validate_choice=False)
     if f["widget"] == "file":
         return FileField(label, widget=GovFileInput())
     if f["widget"] == "code":  # one-time codes: digits on phones, no autofill of old ones
@@ -167,6 +189,8 @@ def read(schema: type[Schema] | Schema) -> tuple[dict, dict[str, str]]:
                 raw[name] = value
         elif isinstance(field, fields.Boolean):
             raw[name] = request.form.get(name) == "y"
+        elif isinstance(field, fields.List):  # checkboxes: every box ticked, maybe none
+            raw[name] = request.form.getlist(name)
         else:
             value = request.form.get(name, "").strip()
             if value not in EMPTY:

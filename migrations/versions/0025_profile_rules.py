@@ -14,8 +14,13 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    # A partnership's own months for its local-practice targets (core/targets.py). On the
+    # tenants table: configuration, not case data, and a joint review's partners read the
+    # lead's targets (its clock) as they read its local policies.
+    with op.batch_alter_table('tenants', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('local_targets', sa.JSON(), nullable=True))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('tenants', schema=None) as batch_op:
+        batch_op.drop_column('local_targets')

@@ -30,6 +30,13 @@ class Manchester:
                 "settings": Settings}
 
     @hookimpl
+    def publication_items(self, ctx, review):
+        # The learning pack is published on the website "as soon as practicable after
+        # publication": the public page lists it once it is uploaded and published. Source:
+        # seed 002 Manchester; SEED-AUDIT.md M8.
+        return ["learning_product"]
+
+    @hookimpl
     def learning_outputs(self, ctx, review):
         days = ctx.settings_of(NAME).get("learning_pack_days", 60)
         return [

@@ -31,6 +31,9 @@ class Preston:
 
     @hookimpl
     def publication_plan(self, ctx, review, decision):
+        # Online for the set months, then "available on request" (the public page offers a
+        # way to ask). Source: seed 001 Preston
+        # (https://www.preston.gov.uk/article/1153/Domestic-homicide-reviews); SEED-AUDIT P3.
         months = ctx.settings_of(NAME).get("months_online", 12)
         return {"documents": ["overview_report", "executive_summary"], "months": months,
                 "after": "on_request"}

@@ -14,8 +14,15 @@ PUBLICATION_STAGES = ("ready_to_publish", "not_published", "published", "monitor
 
 
 class LocalFields(Schema):
-    guidance_section = fields.String(validate=validate.Length(min=1, max=200), metadata={
-        "label": _l("Guidance section a decision not to publish rests on"), "widget": "text"})
+    # Shown on the public page (G6), so only a guidance reference such as "Section 8" or
+    # "paragraph 9.2", never free text that could carry a name or a reason.
+    guidance_section = fields.String(validate=validate.Regexp(
+        r"(?i)^(section|paragraph|para)\s?\d{1,3}(\.\d{1,3}){0,2}[a-z]?"
+        r"( of the (19|20)\d\d guidance)?$",
+        error=_l("Enter the guidance section as a reference, like Section 8 or paragraph "
+                 "9.2: it is shown on the public page.")), metadata={
+        "label": _l("Guidance section a decision not to publish rests on (shown on the "
+                    "public page)"), "widget": "text"})
     learning_shared = fields.String(validate=validate.Length(min=1, max=5000), metadata={
         "label": _l("How the learning was shared with partners"), "widget": "textarea"})
 
@@ -31,7 +38,13 @@ class Wigan:
 
     @hookimpl
     def publication_plan(self, ctx, review, decision):
-        return {"documents": ["executive_summary"], "months": None, "after": "removed"}
+        # The anonymised executive summary only, kept online; a decision not to publish is
+        # announced on the public page with the guidance section it rests on. Source: seed
+        # 003 Wigan (the May 2020 review not published "in line with Section 8" of the 2016
+        # guidance); SEED-AUDIT.md G3, G6.
+        return {"documents": ["executive_summary"], "months": None, "after": "removed",
+                "notice": review.local_of(NAME).get("guidance_section")
+                if decision == "not_publish" else None}
 
     @hookimpl
     def review_fields_schema(self, ctx, stage):

@@ -32,9 +32,10 @@ def test_sign_in_reads_and_writes_are_audited(app, world, client):
         "date_of_death-year": "2026", "notification_date-day": "3",
         "notification_date-month": "2", "notification_date-year": "2026",
         "notifying_agency": "Police"})
+    # the overview shows the family engagement (issue 13): a read of family contacts
     assert _actions()[start:] == ["auth.sign_in_failed", "auth.sign_in", "auth.second_factor",
                                   "review.dashboard",
-                                  "review.read", "review.create"]
+                                  "review.read", "family_contacts.read", "review.create"]
     read = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "review.read")
                               .order_by(AuditEvent.seq.desc())).first()
     assert read.actor == "review_coordinator@alpha.test"

@@ -20,11 +20,11 @@ def test_a_refused_form_keeps_what_was_typed_and_marks_each_field(client, world)
     base = f"/t/alpha/reviews/{world.reviews['alpha'][1].id}"
     response = client.post(f"{base}/family-contacts", data={
         "contacted_on-day": "31", "contacted_on-month": "2", "contacted_on-year": "2026",
-        "relationship": "sibling", "method": "phone", "leaflet_given": "y"})
+        "relationship": "sibling", "method": "phone", "advocacy_offered": "y"})
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert 'value="sibling"' in html and 'value="31"' in html
     assert '<option value="phone" selected>' in html
-    assert 'name="leaflet_given" type="checkbox" value="y" checked' in html
+    assert 'name="advocacy_offered" type="checkbox" value="y" checked' in html
     assert "govuk-error-message" in html and 'href="#contacted_on-day"' in html
     assert 'href="#contribution"' in html  # the missing choice is named too

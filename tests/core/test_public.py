@@ -58,13 +58,6 @@ def test_after_the_window_preston_reports_are_on_request(app, world, client):
         db.session.commit()
 
 
-def test_after_the_window_without_on_request_the_review_leaves_the_page(app, world, client):
-    reference, _rid = _publish(world, client, date.today() - timedelta(days=400))
-    page = client.get("/t/alpha/published").get_data(as_text=True)
-    assert reference not in page
-    assert client.get(f"/t/alpha/published/{reference}/request").status_code == 404
-
-
 def test_a_later_upload_never_reaches_the_public(app, world, client):
     import io
 

@@ -124,7 +124,9 @@ def test_notified_to_closed_with_a_hold_and_a_resubmit(client, world):
 
     published = api.step(rid, "published", {"published_on": "2026-07-15"}, role="csp_chair")
     assert published["submitted_on"] == "2026-05-12"  # the first submission counts
-    assert {d["key"] for d in published["deadlines"]} >= {"publication_window", "completion"}
+    # no publication window: no source sets one, reports stay online (SEED-AUDIT.md M6)
+    keys = {d["key"] for d in published["deadlines"]}
+    assert "completion" in keys and "publication_window" not in keys
     api.step(rid, "monitoring")
     recommendation = api.post(f"/reviews/{rid}/recommendations", {
         "text": "Train staff", "scope": "multi_agency", "addressed_to": "Invented Board",

@@ -162,6 +162,10 @@ def notify(coordinator: Visitor, pseudonym: str) -> str:
 def to_publication(coordinator: Visitor, chair: Visitor, review: str) -> None:
     """Every step from notification to publication, each by the role that takes it."""
     coordinator.step(review, "scoping")
+    # dardr-2024's scoping records the agencies contacted before the decision (DR24C)
+    coordinator.add_record(review, "scoping-returns", {
+        "agency": "Invented Police Service", "asked_on": day(-48),
+        "summary": "Knew of two call-outs (invented)."})
     chair.step(review, "setup", {"decision_date": day(-45), "reasons": "Criteria met (test).",
                                  "home_office_told_on": day(-44)}, confirm=True)
     coordinator.add_record(review, "chair-appointments", {
@@ -173,7 +177,7 @@ def to_publication(coordinator: Visitor, chair: Visitor, review: str) -> None:
     coordinator.upload(review, "terms_of_reference", "Terms of reference")
     coordinator.add_record(review, "family-contacts", {
         "contacted_on": day(-37), "relationship": "parent", "method": ("select", "letter"),
-        "contribution": ("select", "none"), "leaflet_given": True})
+        "contribution": ("select", "none"), "leaflet": ("select", "leaflet_family")})
     coordinator.step(review, "evidence")
     coordinator.add_record(review, "agency-reports", {
         "agency": "Health", "report_type": ("select", "imr"), "requested_on": day(-36),

@@ -93,6 +93,9 @@ def test_every_control_of_every_form_is_reached_with_tab(new_page):
     # the check-answers page of an irreversible step
     person.goto(f"{review}/steps/scoping")
     person.submit()
+    person.add_record(review, "scoping-returns", {
+        "agency": "Invented Police Service", "asked_on": day(-6),
+        "summary": "No contact recorded (invented)."})
     person.goto(f"{review}/steps/setup")
     person.date("decision_date", day(-5))
     person.page.fill("#reasons", "Criteria met (invented).")

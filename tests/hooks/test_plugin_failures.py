@@ -101,10 +101,11 @@ def test_a_firstresult_hook_falls_back_to_the_core_when_told_to():
             return {"level": 1}
 
     with pytest.raises(PluginFailed) as failed:
-        host.call("review_terms", {"sample"}, ctx=Ctx())
+        host.call("review_terms", {"sample"}, ctx=Ctx(), review=None)
     assert failed.value.plugin == "sample"
     seen = []
-    assert host.call("review_terms", {"sample"}, on_failure=seen.append, ctx=Ctx()) == \
+    assert host.call("review_terms", {"sample"}, on_failure=seen.append, ctx=Ctx(),
+                     review=None) == \
         {"short": "DHR", "long": "Domestic Homicide Review"}
     assert [f.plugin for f in seen] == ["sample"]
 

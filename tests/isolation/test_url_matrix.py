@@ -38,9 +38,10 @@ def _item(world, rule):
 
 
 # A text field of each kind that can be corrected after it is entered.
-CORRECTIONS = {"scoping_returns": "agency", "chair_appointments": "name",
+CORRECTIONS = {"scoping_returns": "agency", "chair_appointments": "name", "quotes": "supplier",
                "panel_members": "name", "panel_meetings": "summary",
-               "family_contacts": "relationship", "recommendations": "addressed_to"}
+               "family_contacts": "relationship", "recommendations": "addressed_to",
+               "parallel_processes": "description"}
 
 
 def _overwrite(how: str, field: str):
@@ -128,19 +129,43 @@ BODIES = {
     "records.agency_reports_edit": lambda w: {"data": {
         "returned_on-day": "20", "returned_on-month": "3", "returned_on-year": "2026"}},
     "records.actions_edit": lambda w: {"data": {"status": "complete"}},
+    # issue 13: records a step makes, then only marked done (or received, or copies sent)
+    "records_api.learning_tasks_item": lambda w: {"json": {"done_on": "2026-03-20",
+                                                           "evidence": "Matrix"}},
+    "records.learning_tasks_edit": lambda w: {"data": {
+        "done_on-day": "20", "done_on-month": "3", "done_on-year": "2026", "evidence": "M"}},
+    "records_api.learning_receipts_item": lambda w: {"json": {"received_on": "2026-03-20"}},
+    "records.learning_receipts_edit": lambda w: {"data": {
+        "received_on-day": "20", "received_on-month": "3", "received_on-year": "2026"}},
+    "records_api.home_office_submissions_item": lambda w: {"json": {
+        "copies_sent_on": "2026-03-20"}},
+    "records.home_office_submissions_edit": lambda w: {"data": {
+        "copies_sent_on-day": "20", "copies_sent_on-month": "3",
+        "copies_sent_on-year": "2026"}},
+    "records_api.home_office_changes_item": lambda w: {"json": {"done_on": "2026-03-20"}},
+    "records.home_office_changes_edit": lambda w: {"data": {
+        "done_on-day": "20", "done_on-month": "3", "done_on-year": "2026"}},
+    "records_api.early_learning_item": lambda w: {"json": {"action": "Matrix overwrite"}},
+    "records.early_learning_edit": lambda w: {"data": {"action": "Matrix overwrite"}},
     # corrections: the other tenant tries to overwrite one field of each kind
     **{f"records_api.{key}_item": _overwrite("json", field)
        for key, field in CORRECTIONS.items()},
     **{f"records.{key}_edit": _overwrite("data", field) for key, field in CORRECTIONS.items()},
     **{f"records.{key}_remove": lambda w: {"data": {}} for key in RECORD_SAMPLES},
     "reviews.step": lambda w: {"data": {}},
-    "policies.local_fields": lambda w: {"data": {"chair_quotes": "3"}},
-    "policies_api.put_local": lambda w: {"json": {"fields": {"chair_quotes": 3}}},
+    # issue 13, part 3: the case facts at notification, corrected
+    "reviews.case_facts_page": lambda w: {"data": {"victim_age": "30"}},
+    "reviews_api.update_case_facts": lambda w: {"json": {"victim_age": 30}},
+    "policies.local_fields": lambda w: {"data": {"review_cost": "1500.00"}},
+    "policies_api.put_local": lambda w: {"json": {"fields": {"review_cost": "1500.00"}}},
     "admin.enable": lambda w: {"data": {"min_quotes": "2"}},
     "admin.disable": lambda w: {"data": {}},
     "admin_api.enable_policy": lambda w: {"json": {"settings": {"min_quotes": 2}}},
     "admin_api.disable_policy": lambda w: {},
     "public.ask": lambda w: {"data": {"email": "matrix@example.org"}},
+    # issue 13: a document published after the review (Manchester's learning pack)
+    "public_api.publish_document": lambda w: {"json": {"kind": "learning_product"}},
+    "public_manage.publish_document": lambda w: {"data": {}},
     "joint.accept": lambda w: {"data": {}},
     "joint.sign_off": lambda w: {"data": {}},
     "joint.remove": lambda w: {"data": {}},
@@ -153,6 +178,9 @@ BODIES = {
     "members.remove": lambda w: {"data": {}},
     "admin.branding": lambda w: {"data": {"colour": "purple"}},
     "members.branding": lambda w: {"data": {"colour": "purple"}},
+    "targets.save": lambda w: {"data": {"england-2016.first_panel_meeting": "3"}},
+    "targets_api.put_targets": lambda w: {"json": {"targets": {
+        "england-2016": {"first_panel_meeting": 3}}}},
     "names.names": lambda w: {"data": {"role": "perpetrator", "pseudonym": "Adult B",
                                        "real_name": "Invented Matrix Name"}},
     "names.remove": lambda w: {"data": {}},
@@ -185,6 +213,8 @@ def _snapshot(world) -> dict:
                                  for m in db.session.scalars(select(Membership)))
     snap["branding"] = sorted((t.slug, t.brand_colour, t.logo_version)
                               for t in db.session.scalars(select(Tenant)))
+    snap["targets"] = sorted((t.slug, str(t.local_targets))
+                             for t in db.session.scalars(select(Tenant)))
     snap["plugins"] = sorted((str(p.tenant_id), p.name, str(p.settings))
                              for p in db.session.scalars(select(TenantPlugin)))
     db.session.commit()
@@ -274,6 +304,31 @@ def _enable_warrington_for_alpha(world) -> None:
         world.items[("alpha", "role_request")] = request.id
     world.tokens[("gamma", "review_coordinator")] = auth.create_token(coordinator, gamma,
                                                                       "m")[1]
+    _add_step_records(world)
+
+
+def _add_step_records(world) -> None:
+    """Records only a step makes (issue 13): alpha's learning task, its receipt and a Home
+    Office submission, so their pages and API are in the matrix too."""
+    from datetime import date
+
+    from core.records.models import HomeOfficeSubmission, LearningReceipt, LearningTask
+
+    review_id = world.reviews["alpha"][0].id
+    with tenant_scope(world.tenants["alpha"].id):
+        task = LearningTask(review_id=review_id, key="learning_pack", title="Matrix pack",
+                            due_on=date(2030, 1, 1), recipients=["Invented Board"])
+        submission = HomeOfficeSubmission(review_id=review_id, signed_off_on=date(2026, 3, 1),
+                                          submitted_on=date(2026, 3, 2))
+        db.session.add_all([task, submission])
+        db.session.flush()
+        receipt = LearningReceipt(review_id=review_id, learning_task_id=task.id,
+                                  recipient="Invented Board")
+        db.session.add(receipt)
+        db.session.commit()
+        world.items[("alpha", "learning_tasks")] = task.id
+        world.items[("alpha", "learning_receipts")] = receipt.id
+        world.items[("alpha", "home_office_submissions")] = submission.id
 
 
 def test_public_pages_show_nothing_that_was_not_published(app, world):

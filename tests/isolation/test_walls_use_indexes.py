@@ -41,6 +41,8 @@ VALUES = {
                           "(SELECT x.id FROM documents x WHERE x.review_id = r.id LIMIT 1)"},
     "documents": {"kind": "'other'", "latest_version": "3"},
     "learning_tasks": {"recipients": "'[]'"},
+    "learning_receipts": {"learning_task_id":
+                          "(SELECT x.id FROM learning_tasks x WHERE x.review_id = r.id LIMIT 1)"},
     "publication_records": {"decision": "'publish'", "documents": "'[]'"},
     "agency_report_requests": {"report_type": "'imr'"},
     "family_contacts": {"contribution": "'none'", "method": "'letter'"},
@@ -49,8 +51,10 @@ VALUES = {
 # Children of a review, filled in the order their foreign keys need.
 CHILDREN = ("holds", "timeline_events", "scoping_returns", "chair_appointments",
             "panel_members", "panel_meetings", "agency_report_requests", "family_contacts",
+            "parallel_processes",
             "recommendations", "actions", "home_office_submissions", "publication_records",
-            "documents", "document_versions", "learning_tasks", "outbox_messages",
+            "documents", "document_versions", "learning_tasks", "learning_receipts",
+            "home_office_changes", "early_learning", "outbox_messages",
             "document_requests", "protected_names")
 
 

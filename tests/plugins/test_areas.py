@@ -22,14 +22,22 @@ def test_warrington(app, world, client):
     assert refused.status_code == 409
     assert refused.json["errors"][0]["message"] == (
         "Record at least 3 quotes for the independent chair before appointing one (0 so far).")
+    # quotes are records (SEED-AUDIT.md W11): who quoted, for what, how much, chosen
+    for supplier, covers, amount, chosen in (
+            ("Invented Chair A", "chair_and_author", "11000.00", True),
+            ("Invented Chair B", "chair", "7000.00", False),
+            ("Invented Chair C", "chair", "6500.00", False)):
+        assert api.post(f"/reviews/{rid}/quotes", {
+            "supplier": supplier, "covers": covers, "amount": amount,
+            "received_on": "2025-01-25", "chosen": chosen}).status_code == 201
     local = f"/api/v1/t/alpha/reviews/{rid}/local/warrington"
-    client.put(local, json={"fields": {"chair_quotes": 3, "review_cost": "12500.00"}},
+    client.put(local, json={"fields": {"review_cost": "1500.00"}},
                headers=api._h("review_coordinator"))
     assert api.post(f"/reviews/{rid}/chair-appointments", chair).status_code == 201
     sign_in(client, "review_coordinator@alpha.test")
     page = client.get(f"/t/alpha/reviews/{rid}").get_data(as_text=True)
     assert "Domestic Abuse Related Death Review (previously DHR)" in page
-    assert "Cost of the review: £12500.00" in page
+    assert "Cost of the review: £12500.00" in page  # the chosen quote plus other costs
     assert "notified by Cheshire Police" in page  # the demo notifier is "Test Police"
     rid = review_at(world, "alpha", "ready_to_publish", quotes=True)
     api.step(rid, "published", {"published_on": "2026-06-01"}, role="csp_chair")
@@ -100,11 +108,13 @@ def test_walsall(app, world, client):
     api = Api(client, world)
     refused = api.step(rid, "evidence", expect=409)
     assert [e["code"] for e in refused["errors"]] == ["panel_incomplete"]
-    problem = refused["errors"][0]
-    assert "fire service" in problem["message"] and "mental health" in problem["message"]
-    for agency in ("Domestic abuse specialist services", "Fire service", "Mental health",
-                   "Drug and alcohol services"):
-        api.post(f"/reviews/{rid}/panel-members", {"agency": agency, "name": "Invented"})
+    problem = refused["errors"][0]  # by agency category, in words (SEED-AUDIT.md S5)
+    assert "Fire and rescue" in problem["message"] and "Mental health" in problem["message"]
+    for agency, category in (("Safer Walsall Partnership", "csp"),
+                             ("West Midlands Fire Service", "fire_and_rescue"),
+                             ("Invented mental health trust", "mental_health")):
+        api.post(f"/reviews/{rid}/panel-members",
+                 {"agency": agency, "category": category, "name": "Invented"})
     assert api.step(rid, "evidence")["stage"] == "evidence"
     done = review_at(world, "alpha", "monitoring", walsall=True)
     action = api.get(f"/reviews/{done}/actions").json[0]

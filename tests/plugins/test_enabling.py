@@ -30,7 +30,9 @@ def test_a_regional_admin_enables_and_configures_through_the_api(client, world):
     assert policies.enabled(world.tenants["alpha"].id) == {}
     good = client.put(f"{base}/warrington", json={"settings": {"min_quotes": 2}},
                       headers=_admin(world, "north"))
-    assert good.status_code == 200 and good.json["settings"] == {"min_quotes": 2}
+    # what was sent, and the setting's default for what was not
+    assert good.status_code == 200
+    assert good.json["settings"] == {"min_quotes": 2, "dardr_from": "2024-02-05"}
     assert "policy.enable" in {e.action for e in db.session.scalars(select(AuditEvent))}
     assert client.delete(f"{base}/warrington", headers=_admin(world, "north")
                          ).status_code == 204
