@@ -8,31 +8,18 @@ import json
 import uuid
 from datetime import datetime
 
-from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
-from core.app import create_app
-from core.db import db
+from tests.migration_at import add_tenant, database_at, upgrade_to
 
 
 def test_roles_held_before_the_migration_get_the_time_they_were_given(tmp_path):
-    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
-    with app.app_context():
-        upgrade(revision="0016_user_sessions")
-        db.engine.dispose()
-    region, tenant, founder, newcomer = (uuid.uuid4() for _ in range(4))
+    app, engine = database_at(tmp_path, "0016_user_sessions")
+    founder, newcomer = uuid.uuid4(), uuid.uuid4()
     founded = datetime(2026, 1, 5, 9, 0, 0)
     added, added_again = datetime(2026, 3, 1, 12, 0, 0), datetime(2026, 4, 1, 12, 0, 0)
-    engine = create_engine(url)
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO regions (id, slug, name) VALUES (:id, 'r', 'R')"),
-                     {"id": region.hex})
-        conn.execute(text(
-            "INSERT INTO tenants (id, slug, name, reference_prefix, police_force, locale, "
-            "brand_colour, logo_version, region_id, created_at) VALUES "
-            "(:id, 't', 'T', 'T', 'P', 'en', 'blue', 0, :r, :c)"),
-            {"id": tenant.hex, "r": region.hex, "c": founded})
+        tenant = add_tenant(conn, founded)
         for user in (founder, newcomer):
             conn.execute(text(
                 "INSERT INTO users (id, email, display_name, password_hash, "
@@ -57,9 +44,7 @@ def test_roles_held_before_the_migration_get_the_time_they_were_given(tmp_path):
                 "(:seq, :at, 'a', :t, 'member.role_added', 'user', :o, :d, 'p', 'h', 0)"),
                 {"seq": seq, "at": when, "t": where.hex, "o": str(newcomer),
                  "d": json.dumps({"role": role})})
-    with app.app_context():
-        upgrade(revision="0017_role_requests")
-        db.engine.dispose()
+    upgrade_to(app, "0017_role_requests")
     with engine.connect() as conn:
         held = {(u, r): c for u, r, c in conn.execute(text(
             "SELECT user_id, role, created_at FROM memberships"))}

@@ -6,11 +6,9 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
-from core.app import create_app
-from core.db import db
+from tests.migration_at import add_tenant, database_at, upgrade_to
 
 AGENCIES = {"West Midlands Police": "police", "West Midlands Fire Service": "fire_and_rescue",
             "Safer Walsall Partnership": "csp", "Invented Charity": "other",
@@ -18,22 +16,11 @@ AGENCIES = {"West Midlands Police": "police", "West Midlands Fire Service": "fir
 
 
 def test_S5_members_recorded_before_categories_get_the_obvious_one(tmp_path):
-    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
-    with app.app_context():
-        upgrade(revision="0021_lifecycle_fixes")
-        db.engine.dispose()
-    region, tenant, review = (uuid.uuid4() for _ in range(3))
+    app, engine = database_at(tmp_path, "0021_lifecycle_fixes")
+    review = uuid.uuid4()
     now = datetime(2026, 1, 5, 9, 0, 0)
-    engine = create_engine(url)
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO regions (id, slug, name) VALUES (:id, 'r', 'R')"),
-                     {"id": region.hex})
-        conn.execute(text(
-            "INSERT INTO tenants (id, slug, name, reference_prefix, police_force, locale, "
-            "brand_colour, logo_version, region_id, created_at) VALUES "
-            "(:id, 't', 'T', 'T', 'P', 'en', 'blue', 0, :r, :c)"),
-            {"id": tenant.hex, "r": region.hex, "c": now})
+        tenant = add_tenant(conn, now)
         columns = {row[1]: row for row in conn.execute(text("PRAGMA table_info(reviews)"))}
         values = {"id": review.hex, "tenant_id": tenant.hex, "reference": "T-1",
                   "pseudonym": "Adult (invented)", "date_of_death": date(2026, 1, 1),
@@ -52,9 +39,7 @@ def test_S5_members_recorded_before_categories_get_the_obvious_one(tmp_path):
                 "tenant_id) VALUES (:id, :r, :a, 'Invented', :c, 1, :t)"),
                 {"id": uuid.uuid4().hex, "r": review.hex, "a": agency, "c": now,
                  "t": tenant.hex})
-    with app.app_context():
-        upgrade(revision="0022_local_practice")
-        db.engine.dispose()
+    upgrade_to(app, "0022_local_practice")
     with engine.connect() as conn:
         found = dict(conn.execute(text("SELECT agency, category FROM panel_members")).all())
     engine.dispose()

@@ -7,31 +7,18 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
-from core.app import create_app
-from core.db import db
+from tests.migration_at import add_tenant, database_at, upgrade_to
 
 
 def test_P6_old_leaflet_answers_stay_readable(tmp_path):
-    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
-    with app.app_context():
-        upgrade(revision="0022_local_practice")
-        db.engine.dispose()
-    region, tenant, review = (uuid.uuid4() for _ in range(3))
+    app, engine = database_at(tmp_path, "0022_local_practice")
+    review = uuid.uuid4()
     given, not_given = uuid.uuid4(), uuid.uuid4()
     now = datetime(2026, 3, 1, 9, 0, 0)
-    engine = create_engine(url)
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO regions (id, slug, name) VALUES (:id, 'r', 'R')"),
-                     {"id": region.hex})
-        conn.execute(text(
-            "INSERT INTO tenants (id, slug, name, reference_prefix, police_force, locale, "
-            "brand_colour, logo_version, region_id, created_at) VALUES "
-            "(:id, 't', 'T', 'T', 'P', 'en', 'blue', 0, :r, :c)"),
-            {"id": tenant.hex, "r": region.hex, "c": now})
+        tenant = add_tenant(conn, now)
         conn.execute(text(
             "INSERT INTO reviews (id, reference, pseudonym, date_of_death, notification_date, "
             "notifying_agency, stage, guidance_profile, created_at, local_fields, version, "
@@ -46,9 +33,7 @@ def test_P6_old_leaflet_answers_stay_readable(tmp_path):
                 ":t)"),
                 {"id": contact.hex, "r": review.hex, "d": date(2026, 2, 5), "l": leaflet,
                  "c": now, "t": tenant.hex})
-    with app.app_context():
-        upgrade(revision="0023_case_facts")
-        db.engine.dispose()
+    upgrade_to(app, "0023_case_facts")
     with engine.connect() as conn:
         leaflets = dict(conn.execute(text("SELECT id, leaflet FROM family_contacts")).all())
         offered = set(conn.execute(text(
