@@ -284,11 +284,13 @@ def terms(tenant: Tenant, review=None, facts=None) -> dict:
 
 
 def terms_of(tenant: Tenant, reviews) -> dict:
-    """{review id: its words} for many reviews, with their facts read at once."""
+    """{review id: its words} for many reviews, with their facts read at once (what the
+    clock reads, one statement: a review's name depends on its profile and dates, never on
+    what its guards read; the public page asks this on every view)."""
     from core.reviews.facts import base_facts
 
     reviews = list(reviews)
-    facts = base_facts(reviews)
+    facts = base_facts(reviews, full=False)
     return {r.id: terms(tenant, r, facts[r.id]) for r in reviews}
 
 

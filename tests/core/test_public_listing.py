@@ -371,3 +371,35 @@ def test_a_reference_shared_by_a_joint_review_and_an_own_review_finds_the_own(mo
     monkeypatch.setattr(service, "published", lambda _tenant: [shared])
     assert service.find(None, "DHR-2024-001") is shared
     assert service.find(None, "DHR-2024-002") is None
+
+
+def _statements(client, path: str) -> int:
+    from sqlalchemy import event
+
+    seen = []
+
+    def hit(*_args):
+        seen.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", hit)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", hit)
+    return len(seen)
+
+
+def test_the_public_page_costs_the_same_few_statements_however_many_reviews(app, world,
+                                                                          client):
+    """Issue 12's budget holds on the public page too: its statements do not grow with the
+    reviews listed, and a review's name (DHR or DARDR) is worked out from what the clock
+    reads (one statement), never from every guard's facts on every view."""
+    _published(world, client, days_ago=400)
+    anonymous = app.test_client()
+    _statements(anonymous, "/t/alpha/published")  # warm
+    few = _statements(anonymous, "/t/alpha/published")
+    for days in (10, 200, 800):
+        _published(world, client, days_ago=days)
+    many = _statements(anonymous, "/t/alpha/published")
+    assert few == many, (few, many)
+    assert many <= 10, many
