@@ -403,3 +403,4 @@ def test_the_public_page_costs_the_same_few_statements_however_many_reviews(app,
     many = _statements(anonymous, "/t/alpha/published")
     assert few == many, (few, many)
     assert many <= 10, many
+    print(f"public page: {many} statements")
