@@ -80,6 +80,12 @@ def test_public_pages_offer_exit_this_page_in_both_languages(app, world, client)
     assert 'href="https://www.bbc.co.uk/weather"' in english
     welsh = client.get("/t/alpha/published?lang=cy").get_data(as_text=True)
     assert "govuk-exit-this-page" in welsh and "Exit this page" not in welsh
+    # the hidden word is markup, never shown as text (issue 14: "<span …>Emergency</span>"
+    # appeared on the button in every area, both languages)
+    for page in (english, welsh):
+        assert "&lt;span" not in page
+    assert '<span class="govuk-visually-hidden">Emergency</span> Exit this page' in english
+    assert '<span class="govuk-visually-hidden">' in welsh.split("govuk-exit-this-page__button")[1]
     signed_in_page = client.get("/sign-in?lang=en").get_data(as_text=True)
     assert "govuk-exit-this-page" not in signed_in_page
 
