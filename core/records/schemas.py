@@ -247,13 +247,26 @@ def output_schema(name: str, *schemas: type[Schema]) -> type[Schema]:
     return type(name, (Out, *schemas), {})
 
 
+def shown(field, label, widget="text"):
+    """An output-only field the kind's page lists as a column (the steps write it)."""
+    field.metadata.update(label=label, widget=widget)
+    return field
+
+
 class HomeOfficeSubmissionOut(Out):
-    signed_off_on = fields.Date(dump_only=True, allow_none=True)
-    submitted_on = fields.Date(dump_only=True, allow_none=True)
-    copies_sent_on = fields.Date(dump_only=True, allow_none=True)
-    outcome = fields.String(dump_only=True, allow_none=True)
-    outcome_on = fields.Date(dump_only=True, allow_none=True)
-    panel_on = fields.Date(dump_only=True, allow_none=True)
+    # Written by the steps (submit, approve, resubmit): the page lists them (issue 14:
+    # the table was empty, as output-only fields had no column).
+    signed_off_on = shown(fields.Date(dump_only=True, allow_none=True),
+                          _l("Date signed off"), "date")
+    submitted_on = shown(fields.Date(dump_only=True, allow_none=True),
+                         _l("Date submitted"), "date")
+    copies_sent_on = shown(fields.Date(dump_only=True, allow_none=True),
+                           _l("Date copies were sent"), "date")
+    outcome = shown(fields.String(dump_only=True, allow_none=True), _l("Outcome"), "choice")
+    outcome_on = shown(fields.Date(dump_only=True, allow_none=True),
+                       _l("Date of the outcome"), "date")
+    panel_on = shown(fields.Date(dump_only=True, allow_none=True),
+                     _l("Date of the quality assurance panel"), "date")
 
 
 class HomeOfficeSubmissionUpdate(Schema):
@@ -318,11 +331,15 @@ class EarlyLearningUpdate(EarlyLearningIn):
 
 
 class PublicationRecordOut(Out):
-    decision = fields.String(dump_only=True, allow_none=True)
-    decided_on = fields.Date(dump_only=True, allow_none=True)
-    published_on = fields.Date(dump_only=True, allow_none=True)
-    online_until = fields.Date(dump_only=True, allow_none=True)
-    reasons = fields.String(dump_only=True, allow_none=True)
-    documents = fields.List(fields.String(), dump_only=True)
+    decision = shown(fields.String(dump_only=True, allow_none=True), _l("Decision"), "choice")
+    decided_on = shown(fields.Date(dump_only=True, allow_none=True),
+                       _l("Date of the decision"), "date")
+    published_on = shown(fields.Date(dump_only=True, allow_none=True), _l("Date published"),
+                         "date")
+    online_until = shown(fields.Date(dump_only=True, allow_none=True), _l("Online until"),
+                         "date")
+    reasons = shown(fields.String(dump_only=True, allow_none=True), _l("Reasons"))
+    documents = shown(fields.List(fields.String(), dump_only=True), _l("Documents"), "list")
     after = fields.String(dump_only=True, allow_none=True)
-    notice = fields.String(dump_only=True, allow_none=True)
+    notice = shown(fields.String(dump_only=True, allow_none=True),
+                   _l("Notice on the public page"))

@@ -30,7 +30,7 @@ def _options(review, kind: Kind) -> list[tuple[str, str]]:
 
 
 def _columns(kind: Kind) -> list[dict]:
-    return forms.describe(kind.output)
+    return forms.describe(kind.output, columns=True)
 
 
 def _page(review, kind: Kind, errors=None, form=None, status=200):

@@ -37,11 +37,13 @@ EMPTY = ("", None)
 PARTS = ("day", "month", "year")
 
 
-def describe(schema: type[Schema]) -> list[dict]:
-    """The fields of ``schema`` as a page shows them, in declaration order."""
+def describe(schema: type[Schema], columns: bool = False) -> list[dict]:
+    """The fields of ``schema`` as a page shows them, in declaration order: those a person
+    enters, and with ``columns`` (a list's table) also the output-only ones that carry a
+    label (written by the steps)."""
     out = []
     for name, field in schema._declared_fields.items():
-        if field.dump_only:
+        if field.dump_only and not (columns and "label" in field.metadata):
             continue
         meta = field.metadata
         out.append({"name": name, "label": meta.get("label", name),
