@@ -20,6 +20,7 @@ from core.auth.roles import allows
 from core.config import ConfigError, from_environment
 from core.db import db
 from core.web import forms
+from core.web import nav as navigation
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -81,7 +82,9 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     Migrate(app, db, directory=str(MIGRATIONS))
     i18n.init_app(app)
-    from core.web import inputs
+    from core.web import banners, inputs
+
+    banners.init_app(app)  # success banners after a form is done (one table)
 
     inputs.init_app(app)
     csrf.init_app(app)
@@ -137,25 +140,19 @@ def _templates(app: Flask) -> None:
     app.jinja_env.filters["stage_label"] = labels.stage_label
     app.jinja_env.filters["code_label"] = labels.code_label
     app.jinja_env.filters["optional"] = lambda f: dict(f, required=False)
+    from core.reviews.timeline import describe as describe_event
+
+    app.jinja_env.filters["in_words"] = describe_event  # a timeline entry in words
 
     @app.context_processor
     def _globals():
         return {
             "current_locale": str(get_locale() or "en"),
             "can": lambda permission: allows(getattr(g, "roles", frozenset()), permission),
-            "errors_list": errors_list,
+            "errors_list": forms.errors_list,
             "form_fields": forms.render_fields,
+            "service_navigation": navigation.items,  # core/web/nav.py: one table
         }
-
-
-def errors_list(errors: dict[str, str]) -> list[dict]:
-    """The error summary: each message linked to its field (a date to its day box)."""
-    from flask import request
-
-    def anchor(name: str) -> str:
-        return f"#{name}-day" if f"{name}-day" in request.form else f"#{name}"
-
-    return [{"text": text, "href": anchor(name)} for name, text in errors.items()]
 
 
 def _blueprints(app: Flask) -> None:
@@ -167,6 +164,7 @@ def _blueprints(app: Flask) -> None:
     from core.auth.views import tenant_bp as tokens_bp
     from core.documents.api import blp as documents_api
     from core.documents.views import bp as documents_bp
+    from core.exports.views import bp as exports_bp
     from core.health import bp as health_bp
     from core.joint.api import blp as joint_api
     from core.joint.views import bp as joint_bp
@@ -179,6 +177,8 @@ def _blueprints(app: Flask) -> None:
     from core.public.manage import bp as public_manage_bp
     from core.public.views import bp as public_bp
     from core.records.api import blp as records_api
+    from core.records.tracker import blp as tracker_api
+    from core.records.tracker import bp as tracker_bp
     from core.records.views import bp as records_bp
     from core.reviews.api import blp as reviews_api
     from core.reviews.views import bp as reviews_bp
@@ -189,7 +189,8 @@ def _blueprints(app: Flask) -> None:
 
     for bp in (health_bp, web_bp, auth_bp, tokens_bp, reviews_bp, records_bp, documents_bp,
                admin_bp, policies_bp, joint_bp, public_bp, members_bp, audit_bp, names_bp,
-               sar_bp, accounts_bp, role_requests_bp, targets_bp, public_manage_bp):
+               sar_bp, accounts_bp, role_requests_bp, targets_bp, public_manage_bp, tracker_bp,
+               exports_bp):
         app.register_blueprint(bp)
     app.config.update(
         API_TITLE="DHR Hub API",
@@ -205,10 +206,11 @@ def _blueprints(app: Flask) -> None:
     )
     # The API authenticates with bearer tokens, never cookies, so CSRF cannot apply.
     for blueprint in (reviews_api, records_api, documents_api, admin_api, policies_api,
-                      joint_api, targets_api, public_api):
+                      joint_api, targets_api, public_api, tracker_api):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
     _problem_responses(api)
+    _long_request_lines(api)
 
 
 PROBLEM = {  # RFC 9457 problem details, as core/errors.py writes them
@@ -232,6 +234,25 @@ def _problem_responses(api) -> None:
         response = api.spec.components.responses[name]
         response["content"] = {errors.PROBLEM_TYPE: {
             "schema": {"$ref": "#/components/schemas/Problem"}}}
+
+def _long_request_lines(api) -> None:
+    """A list filtered by words in its query string can be asked for with a request line
+    longer than the HTTP server reads (gunicorn: 4,094 bytes, its ``limit_request_line``).
+    The server, not the service, then answers 414 with a page of its own, before any view
+    runs: say so on every operation that takes query parameters (found by the API fuzzing,
+    issue 14). The search boxes hold at most 80 characters (core/reviews/listing.py), so a
+    request the service's own pages make always fits."""
+    for operations in api.spec._paths.values():
+        for operation in operations.values():
+            if not isinstance(operation, dict) or not any(
+                    p.get("in") == "query" for p in operation.get("parameters", ())):
+                continue
+            operation.setdefault("responses", {})["414"] = {
+                "description": "The request line is longer than the server reads; the "
+                               "answer is the HTTP server's own page.",
+                "content": {"text/html": {"schema": {"type": "string"}}}}
+    # the schemas' components hold no operation: nothing more to do
+
 
 def _request_hooks(app: Flask) -> None:
     from core.auth.guards import release_tenant

@@ -139,6 +139,9 @@ def _joint_review() -> None:
                 "notification_date": notified, "notifying_agency": "Police (demo)"},
                 actor_id=None)
             local.save(review, "joint", LocalFields, {"partners": partner_slug})
+            from core.demo_journeys import dated
+
+            dated(review, notified + timedelta(days=2))  # the story's day, not today
     with tenant_scope(partner.id):
         for share, _lead in joint.invitations():
             if share.accepted_at is None:

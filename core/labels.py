@@ -42,6 +42,9 @@ CODE_LABELS = {
     "action_plan": N_("Action plan"), "home_office_letter": N_("Home Office letter"),
     "learning_product": N_("Learning product"), "other": N_("Other"),
     "hold": N_("Put on hold"), "resume": N_("Resume"),
+    # a panel meeting's status (core/records/models.py PanelMeeting)
+    "upcoming": N_("Upcoming"), "held": N_("Held"),
+    "not_recorded_held": N_("Not yet recorded as held"),
     # The 2016 guidance's own title: "Multi-agency Statutory Guidance for the Conduct of
     # Domestic Homicide Reviews" (Source: G2016, https://fdocuments.net/document/multi-
     # agency-statutory-guidance-for-the-conduct-of-statutory-guidance-for-the.html).

@@ -3,7 +3,7 @@ from core.accounts.models import AccountLink, AccountMail  # noqa: F401
 from core.audit.models import AuditChainHead, AuditEvent  # noqa: F401
 from core.auth.models import ApiToken, User  # noqa: F401
 from core.dataops.models import RetentionRule  # noqa: F401
-from core.documents.models import Document, DocumentVersion  # noqa: F401
+from core.documents.models import Document, DocumentRemoval, DocumentVersion  # noqa: F401
 from core.names.models import ProtectedName  # noqa: F401
 from core.notifications.models import OutboxMessage  # noqa: F401
 from core.public.models import DocumentRequest  # noqa: F401

@@ -163,7 +163,9 @@ def _fill_review(world: World, slug: str, tenant: Tenant, review_id) -> None:
                 data["recommendation_id"] = world.items[(slug, "recommendations")]
             record = records.add_record(review, BY_SLUG[key.replace("_", "-")], data)
             world.items[(slug, key)] = record.id
-        version = documents.upload(review, b"%PDF-1.4 invented", "tor.pdf",
+        from tests.document_samples import pdf
+
+        version = documents.upload(review, pdf("Invented terms of reference"), "tor.pdf",
                                    kind="terms_of_reference", title="Terms of reference")
         world.documents[slug] = version.document_id
         from core.names import service as names

@@ -93,3 +93,24 @@ def test_preston_and_bolton_share_a_joint_review(app, client):
 
     assert len(set(re.findall(r">(PRE-[0-9-]+)<", html))) == 1
     assert len(set(re.findall(r">(BOL-[0-9-]+)<", html))) == 8
+
+
+def test_demo_timelines_are_dated_across_each_story(app):
+    """Each demo entry is dated the day it happened in the invented story (issue 14), not
+    the day the demo was loaded: the oldest review's entries span most of a year."""
+    from datetime import date
+
+    from core.reviews.models import TimelineEvent
+
+    app.test_cli_runner().invoke(args=["dhr", "demo", "load"])
+    warrington = db.session.scalar(select(Tenant).where(Tenant.slug == "warrington"))
+    with tenant_scope(warrington.id):
+        review = db.session.scalar(select(Review).where(
+            Review.pseudonym == "Adult H (invented demo case)"))
+        days = [e.occurred_at.date() for e in db.session.scalars(
+            select(TimelineEvent).where(TimelineEvent.review_id == review.id)
+            .order_by(TimelineEvent.occurred_at))]
+        notified = review.notification_date
+    db.session.commit()
+    assert days[0] >= notified and days[-1] < date.today()
+    assert (days[-1] - days[0]).days >= 250 and len(set(days)) >= 10

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, g, redirect, render_template, request, url_f
 from flask_login import current_user
 
 from core.auth.guards import admin_pages
+from core.policies import prefill
 from core.policies import service as policies
 from core.web import forms
 from tenants.branding import LOGO_MAX_BYTES, PALETTE, BrandingInvalid, set_branding
@@ -22,17 +23,21 @@ def tenants():
     return render_template("admin/tenants.html", tenants=rows)
 
 
-def _page(errors=None, status=200, form=None):
+def _page(errors=None, status=200, form=None, failed: str | None = None):
+    """Each policy's form holds its saved settings (issue 14: they came back empty after
+    saving); the policy whose settings were just refused (``failed``) holds what was typed."""
     tenant = g.admin_tenant
     enabled = policies.enabled(tenant.id)
-    catalogue = [dict(info, enabled=info["name"] in enabled,
-                      values=enabled.get(info["name"], {}),
-                      fields=_current(forms.describe(info["settings"]),
-                                      enabled.get(info["name"], {}))
-                      if info.get("settings") else [])
-                 for info in policies.catalogue()]
+    catalogue = []
+    for info in policies.catalogue():
+        saved = enabled.get(info["name"], {})
+        described = forms.describe(info["settings"]) if info.get("settings") else []
+        catalogue.append(dict(
+            info, enabled=info["name"] in enabled, values=saved,
+            fields=_current(described, saved),
+            form=form if info["name"] == failed else prefill.form_values(described, saved)))
     return render_template("admin/policies.html", tenant=tenant, catalogue=catalogue,
-                           errors=errors or {}, form=form or {}), status
+                           errors=errors or {}), status
 
 
 def _current(described: list[dict], values: dict) -> list[dict]:
@@ -53,12 +58,12 @@ def enable(name: str):
         abort(404)
     settings, errors = (forms.read(info["settings"]) if info.get("settings") else ({}, {}))
     if errors:
-        return _page({f"{name}.{k}": v for k, v in errors.items()}, 400, request.form)
+        return _page({f"{name}.{k}": v for k, v in errors.items()}, 400, request.form, name)
     try:
         policies.enable(g.admin_tenant, name, settings)
     except policies.PolicyInvalid as invalid:
         return _page({f"{name}.{k}": v for k, v in invalid.errors.items()}, invalid.status,
-                     request.form)
+                     request.form, name)
     return redirect(url_for("admin.tenant_policies"))
 
 

@@ -14,6 +14,9 @@ PERMISSIONS: dict[str, frozenset[R]] = {
     "review.create": frozenset({R.CSP_CHAIR, R.REVIEW_COORDINATOR}),
     "review.update": frozenset({R.CSP_CHAIR, R.REVIEW_COORDINATOR}),
     "review.sign_off": frozenset({R.CSP_CHAIR}),
+    # withdraw a notification entered in error (issue 14): the coordinator records
+    # notifications, so the coordinator withdraws one (core/reviews/service.py withdraw)
+    "review.withdraw": frozenset({R.REVIEW_COORDINATOR}),
     "token.manage_own": frozenset(R),
     "member.manage": frozenset({R.CSP_ADMIN}),
     "audit.export": frozenset({R.CSP_ADMIN}),
@@ -27,6 +30,13 @@ PERMISSIONS: dict[str, frozenset[R]] = {
     "agency_reports.read": frozenset({R.CSP_CHAIR, R.REVIEW_COORDINATOR}),
     # subject access: searching everything the partnership holds is the chair's to do
     "sar.manage": frozenset({R.CSP_CHAIR}),
+    # exports (core/exports/): a review's action plan and summary pack follow who may read
+    # the review and its actions (the pack leaves out what needs another read permission);
+    # the board report is for the roles that report to the partnership's board
+    "export.review": frozenset({R.CSP_CHAIR, R.REVIEW_COORDINATOR, R.VIEWER}),
+    # the board report lists each review's reference, stage and days: case data, so not
+    # for the CSP admin (membership and settings only, as above)
+    "export.board": frozenset({R.CSP_CHAIR, R.REVIEW_COORDINATOR}),
 }
 
 

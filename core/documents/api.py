@@ -1,4 +1,5 @@
-"""Documents over JSON: upload (multipart), list with versions, download."""
+"""Documents over JSON: upload (multipart), list with versions, download, a new version
+(replacing the one before), and removal of a document or version entered in error."""
 from __future__ import annotations
 
 import io
@@ -49,18 +50,40 @@ class FileForm(Schema):
     file = Upload(required=True)
 
 
+class RemovalForm(Schema):
+    reason = fields.String(required=True, metadata={
+        "description": "Why it is removed (entered in error), 1 to 500 characters; kept on "
+                       "the timeline and in the audit trail."})
+
+
+class RemovalSchema(Schema):
+    document_id = fields.UUID()
+    kind = fields.String()
+    title = fields.String()
+    number = fields.Integer()
+    sha256 = fields.String()
+    uploaded_at = UtcDateTime()
+    uploaded_by = fields.String()
+    removed_at = UtcDateTime()
+    removed_by = fields.String()
+    reason = fields.String()
+
 
 def _out(document, versions) -> dict:
     return {"id": document.id, "kind": document.kind, "title": document.title,
             "latest_version": document.latest_version, "versions": versions}
 
 
+def _refused(refused: service.DocumentRefused):
+    fail(refused.status, [{"field": refused.field, "code": "refused",
+                           "message": refused.message}])
+
+
 def _upload(review, upload, **kwargs):
     try:
         version = service.upload(review, upload.read(), upload.filename or "", **kwargs)
     except service.DocumentRefused as refused:
-        fail(refused.status, [{"field": refused.field, "code": "refused",
-                               "message": refused.message}])
+        _refused(refused)
     return version
 
 
@@ -92,12 +115,62 @@ def add_document(form, files, review_id: uuid.UUID):
 @blp.arguments(FileForm, location="files")
 @blp.response(201, VersionSchema)
 def add_version(files, review_id: uuid.UUID, document_id: uuid.UUID):
-    """Upload a new version of a document."""
+    """Upload a new version of a document (it replaces the one before as the current
+    version; earlier versions stay listed)."""
     review = review_or_404(review_id)
     document = service.find_document(review, document_id)
-    if document is None:
+    if document is None or not service.readable(document.kind, g.roles):
         abort(404)
     return _upload(review, files["file"], document=document)
+
+
+@blp.route("/removals", methods=["GET"])
+@requires("review.read")
+@blp.response(200, RemovalSchema(many=True))
+def list_removals(review_id: uuid.UUID):
+    """What was removed from the review's documents, newest first (not the files)."""
+    review = review_or_404(review_id)
+    audit.read("documents", review.id, removals=True)
+    return service.removals_of(review, g.roles)
+
+
+def _remove(review_id: uuid.UUID, document_id: uuid.UUID, reason: str,
+            number: int | None = None):
+    review = review_or_404(review_id)
+    document = service.find_document(review, document_id)
+    if document is None or not service.readable(document.kind, g.roles):
+        abort(404)
+    try:
+        return service.remove(review, document, reason, number)
+    except service.DocumentRefused as refused:
+        _refused(refused)
+
+
+@blp.route("/<uuid:document_id>", methods=["DELETE"])
+@requires("review.update")
+@blp.arguments(RemovalForm)
+@blp.response(200, RemovalSchema(many=True))
+@blp.alt_response(409, description="The review is closed, or the version is published on "
+                                   "the public page: 'errors' says which.")
+def remove_document(data, review_id: uuid.UUID, document_id: uuid.UUID):
+    """Remove a document entered in error, with every version, giving the reason. The
+    files are deleted (unless another version holds the same content) and can no longer be
+    downloaded; the removal is on the timeline and in the audit trail."""
+    return _remove(review_id, document_id, data["reason"])
+
+
+@blp.route("/<uuid:document_id>/versions/<int:number>", methods=["DELETE"])
+@requires("review.update")
+@blp.arguments(RemovalForm)
+@blp.response(200, RemovalSchema(many=True))
+@blp.alt_response(409, description="The review is closed, or the version is published on "
+                                   "the public page: 'errors' says which.")
+def remove_version(data, review_id: uuid.UUID, document_id: uuid.UUID, number: int):
+    """Remove one version entered in error, giving the reason; a document left with no
+    version is removed too. Its number is never given again."""
+    if not 1 <= number < 2**31:
+        abort(404)
+    return _remove(review_id, document_id, data["reason"], number)
 
 
 @blp.route("/<uuid:document_id>/versions/<int:number>", methods=["GET"])

@@ -122,7 +122,11 @@ def deadline_rules(ctx, review):
 def check_transition(ctx, review, transition, actor, data):
     """Local conditions on a step of the lifecycle.
 
-    Called: before every step, after the core's own guards are computed.
+    Called: before every step, after the core's own guards are computed; and before
+    the step's form is filled in, when the review page lists its next steps and when the
+    step's page opens, so that an objection shows before anything is submitted (then
+    ``data`` is empty, and ``actor`` is the person looking, who may not be the one who
+    takes the step).
     Arguments: ``ctx`` (PluginContext), ``review`` (ReviewView), ``transition`` (its
     name: ``commission``, ``submit``, ``not_publish``…), ``actor`` (ActorView), ``data``
     (the step's validated data, read-only).

@@ -78,7 +78,10 @@ class ActorView:
 
 @dataclass(frozen=True)
 class Problem:
-    """A reason to refuse a step or a record; ``message`` is already translated."""
+    """A reason to refuse a step or a record; ``message`` is already translated.
+    ``field``: where it is put right, which the error summary links to (a kind of record
+    such as ``"quotes"``, a field of the plugin's local information, or a field of the
+    step's own form; core/policies/location.py)."""
 
     code: str
     message: str

@@ -24,6 +24,23 @@ class Stage(StrEnum):
 
 STAGES = tuple(Stage)
 
+# The main path of a review, in order (LIFECYCLE.md, "Stages"). A side stage stands in for
+# a stage of the path: not commissioned comes before set-up (the Home Office accepts the
+# decision, or directs a review), not published in place of published.
+MAIN_PATH = (Stage.NOTIFIED, Stage.SCOPING, Stage.SETUP, Stage.EVIDENCE, Stage.DRAFTING,
+             Stage.LOCAL_SIGNOFF, Stage.HOME_OFFICE_QA, Stage.READY_TO_PUBLISH,
+             Stage.PUBLISHED, Stage.MONITORING, Stage.CLOSED)
+SIDE_STAGES = {Stage.NOT_COMMISSIONED: Stage.SETUP, Stage.NOT_PUBLISHED: Stage.PUBLISHED}
+
+
+def path_position(stage: str) -> float:
+    """Where ``stage`` stands on the main path: a side stage just before the stage it
+    stands in for (not commissioned: before set-up) or at it (not published)."""
+    if stage in SIDE_STAGES:
+        at = MAIN_PATH.index(SIDE_STAGES[stage])
+        return at - 0.5 if stage == Stage.NOT_COMMISSIONED else at
+    return MAIN_PATH.index(stage)
+
 # A review may be put on hold from set-up until it is ready to publish.
 HOLDABLE = frozenset({Stage.SETUP, Stage.EVIDENCE, Stage.DRAFTING, Stage.LOCAL_SIGNOFF,
                       Stage.HOME_OFFICE_QA, Stage.READY_TO_PUBLISH})

@@ -46,6 +46,9 @@ class Transition:
     guards: tuple[Guard, ...] = ()
     rules: tuple[DataRule, ...] = ()
     needs: tuple[Needs, ...] = ()  # what a guidance profile's own rules add to the step
+    # the step named as what a person does (issue 14): the review page's link, the step
+    # page's heading and what the API lists
+    action: str = ""
 
     def target_stage(self, current: str) -> str:
         return current if self.to in (HOLD, RESUME) else self.to
@@ -362,44 +365,53 @@ ALL_HOLDABLE = frozenset(HOLDABLE)
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition("scoping", frozenset({Stage.NOTIFIED}), Stage.SCOPING,
-               frozenset({COORDINATOR, CHAIR})),
+               frozenset({COORDINATOR, CHAIR}), action=N_("Start scoping")),
     Transition("commission", FRESH, Stage.SETUP, frozenset({CHAIR}),
                ("decision_date", "reasons", "home_office_told_on"),
                (_scoping_first, _scoping_recorded), _DECISION_RULES + _SUSR_DECISION_RULES,
-               needs=(_CASE_REVIEW_GROUP, _WELSH_GOVERNMENT)),
+               needs=(_CASE_REVIEW_GROUP, _WELSH_GOVERNMENT),
+               action=N_("Record the decision to commission a review")),
     Transition("not_commission", FRESH, Stage.NOT_COMMISSIONED, frozenset({CHAIR}),
                ("decision_date", "reasons", "home_office_told_on"),
                (_scoping_first, _scoping_recorded), _DECISION_RULES + _SUSR_DECISION_RULES,
-               needs=(_CASE_REVIEW_GROUP,)),
+               needs=(_CASE_REVIEW_GROUP,),
+               action=N_("Record the decision not to commission a review")),
     Transition("home_office_accepts", frozenset({Stage.NOT_COMMISSIONED}), Stage.CLOSED,
                frozenset({COORDINATOR}), ("decided_on",), (),
-               (_AFTER_DECISION("decided_on"),)),
+               (_AFTER_DECISION("decided_on"),),
+               action=N_("Record that the Home Office accepted the decision not to review")),
     Transition("directed", frozenset({Stage.NOT_COMMISSIONED}), Stage.SETUP,
                frozenset({COORDINATOR}), ("decided_on", "reasons"), (),
                (_AFTER_DECISION("decided_on"),),
-               needs=(_WELSH_GOVERNMENT,)),  # a directed SUSR takes place too
+               needs=(_WELSH_GOVERNMENT,),  # a directed SUSR takes place too
+               action=N_("Record the Secretary of State's direction to carry out a review")),
     Transition("start_evidence", frozenset({Stage.SETUP}), Stage.EVIDENCE,
                frozenset({COORDINATOR, CHAIR}), (), (_chair, _panel, _terms, _family_contacted),
-               needs=(_WG_LIST,)),
+               needs=(_WG_LIST,), action=N_("Start gathering evidence")),
     Transition("start_drafting", frozenset({Stage.EVIDENCE}), Stage.DRAFTING,
-               frozenset({COORDINATOR, INDEPENDENT}), (), (_reports_in, _family_contribution)),
+               frozenset({COORDINATOR, INDEPENDENT}), (), (_reports_in, _family_contribution),
+               action=N_("Start drafting the report")),
     Transition("drafts_complete", frozenset({Stage.DRAFTING}), Stage.LOCAL_SIGNOFF,
-               frozenset({COORDINATOR, INDEPENDENT}), (), (_drafts, _family_draft)),
+               frozenset({COORDINATOR, INDEPENDENT}), (), (_drafts, _family_draft),
+               action=N_("Send the drafts for local sign-off")),
     Transition("submit", frozenset({Stage.LOCAL_SIGNOFF}), Stage.HOME_OFFICE_QA,
                frozenset({CHAIR}), ("signed_off_on", "submitted_on"), (),
                (_not_before("submitted_on", lambda f, d: d.get("signed_off_on"),
                             N_("Submission cannot be before sign-off (%(date)s).")),
-                _AFTER_DECISION("signed_off_on"), _copies)),
+                _AFTER_DECISION("signed_off_on"), _copies),
+               action=N_("Record the submission to the Home Office")),
     Transition("approve", frozenset({Stage.HOME_OFFICE_QA}), Stage.READY_TO_PUBLISH,
                frozenset({COORDINATOR}), ("outcome", "outcome_on"), (_letter,),
                (_one_of("outcome", ("approved", "approved_subject_to_changes")),
                 _not_before("outcome_on", lambda f, d: f.submitted_on,
                             N_("The outcome cannot be before the submission (%(date)s).")),
-                _changes_listed, _panel_dated)),
+                _changes_listed, _panel_dated),
+               action=N_("Record the Home Office's approval")),
     Transition("resubmit", frozenset({Stage.HOME_OFFICE_QA}), Stage.DRAFTING,
                frozenset({COORDINATOR}), ("outcome_on",), (_letter,),
                (_not_before("outcome_on", lambda f, d: f.submitted_on,
-                            N_("The outcome cannot be before the submission (%(date)s).")),)),
+                            N_("The outcome cannot be before the submission (%(date)s).")),),
+               action=N_("Record that the Home Office asked for the report to be resubmitted")),
     # Published only after Home Office approval (Source: HAN21a, BARN, CAMB: see
     # SEED-AUDIT.md), so never dated before its letter, and only once the changes it asked
     # for are made (Source: BAS).
@@ -408,24 +420,28 @@ TRANSITIONS: tuple[Transition, ...] = (
                (_AFTER_DECISION("published_on"),
                 _not_before("published_on", lambda f, d: f.home_office_letter_on,
                             N_("Publication cannot be before the Home Office letter "
-                               "(%(date)s).")))),
+                               "(%(date)s)."))),
+               action=N_("Record the publication")),
     Transition("not_publish", frozenset({Stage.READY_TO_PUBLISH}), Stage.NOT_PUBLISHED,
                frozenset({CHAIR}), ("decided_on", "reasons"), (),
-               (_AFTER_DECISION("decided_on"),)),
+               (_AFTER_DECISION("decided_on"),),
+               action=N_("Record the decision not to publish")),
     Transition("start_monitoring", frozenset({Stage.PUBLISHED, Stage.NOT_PUBLISHED}),
                Stage.MONITORING, frozenset({COORDINATOR}),
-               needs=(_LEARNING_EVENT, _CRG_ACTION_PLAN)),
+               needs=(_LEARNING_EVENT, _CRG_ACTION_PLAN),
+               action=N_("Start monitoring the action plan")),
     Transition("close", frozenset({Stage.MONITORING}), Stage.CLOSED, frozenset({CHAIR}),
                (), (_actions_done, _recommendations_actioned, _learning_done,
-                    _copies_recorded)),
+                    _copies_recorded), action=N_("Close the review")),
     Transition(HOLD, ALL_HOLDABLE, HOLD, frozenset({COORDINATOR, CHAIR}),
                ("reason", "started_on"), (),
                (_one_of("reason", HOLD_REASONS), _AFTER_DECISION("started_on"),
-                _own_process)),
+                _own_process), action=N_("Put the review on hold")),
     Transition(RESUME, ALL_HOLDABLE, RESUME, frozenset({COORDINATOR, CHAIR}),
                ("resumed_on",), (),
                (_not_before("resumed_on", lambda f, d: _hold_start(f),
-                            N_("A hold cannot end before it began (%(date)s).")),)),
+                            N_("A hold cannot end before it began (%(date)s).")),),
+               action=N_("Resume the review")),
 )
 BY_NAME = {t.name: t for t in TRANSITIONS}
 

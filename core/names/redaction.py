@@ -82,6 +82,9 @@ def segments(content: bytes, content_type: str) -> list[tuple[str, str]]:
     if content_type in (filetypes.DOCX, filetypes.ODT):
         _refuse_bombs(content)
         return _docx(content) if content_type == filetypes.DOCX else _odt(content)
+    if content_type in (filetypes.XLSX, filetypes.ODS):  # spreadsheets (issue 14, item 8)
+        _refuse_bombs(content)
+        return _xlsx(content) if content_type == filetypes.XLSX else _odt(content)
     text = content.decode("utf-8", errors="replace")
     return [(_("line %(n)s", n=i), line) for i, line in enumerate(text.splitlines(), 1)]
 
@@ -221,6 +224,20 @@ def _odt(content: bytes) -> list[tuple[str, str]]:
             return re.sub(r"<[^>]+>", " ", raw)
         return [(_("text"), text("content.xml")), (_("headers and footers"),
                 text("styles.xml")), (_("file details"), text("meta.xml"))]
+
+
+def _xlsx(content: bytes) -> list[tuple[str, str]]:
+    """Every XML part of a workbook as text: its sheets' cells (inline strings, values,
+    formulas), the shared strings, comments and notes, sheet names and the file details."""
+    import html
+
+    out: list[tuple[str, str]] = []
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for name in archive.namelist():
+            if name.endswith((".xml", ".vml")) and not name.startswith("[Content_Types]"):
+                raw = archive.read(name).decode("utf-8", errors="replace")
+                out.append((name, html.unescape(re.sub(r"<[^>]+>", " ", raw))))
+    return out
 
 
 def scan_file(title: str, number: int, content: bytes, content_type: str,

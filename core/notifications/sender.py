@@ -59,7 +59,9 @@ def queue_deadlines(tenant: Tenant, report: Report) -> None:
     """Outbox rows for every deadline due soon or overdue (message text in English: mail
     goes to a shared CSP mailbox; the service's pages carry the Welsh)."""
     recipients = _coordinators(tenant)
-    reviews = [r for r in db.session.scalars(select(Review)) if r.stage != "closed"]
+    # a withdrawn notification (entered in error, issue 14) has no deadlines to remind of
+    reviews = [r for r in db.session.scalars(select(Review))
+               if r.stage != "closed" and r.withdrawn_on is None]
     # The daily refresh: the partnership's own open reviews are computed again, every local
     # policy asked (one that fails refuses the partnership's reminders); the joint reviews
     # it partners in are read as their lead keeps them.

@@ -31,8 +31,10 @@ def schema_for(tenant, review, plugin: str):
 
 
 def save(review, plugin: str, schema, data: dict) -> dict:
-    # Closed reviews are read-only; a joint review's local fields are its lead's to set.
-    if review.stage == "closed" or review.tenant_id != policies.current_tenant().id:
+    # Closed and withdrawn reviews are read-only; a joint review's local fields are its
+    # lead's to set.
+    if (review.stage == "closed" or review.withdrawn_on is not None
+            or review.tenant_id != policies.current_tenant().id):
         raise LocalConflict()
     values = schema().dump(data)
     current = dict(review.local_fields or {})

@@ -10,7 +10,7 @@ from marshmallow import ValidationError
 from core.audit import service as audit
 from core.auth.guards import requires, tenant_pages
 from core.hooks.manager import PluginFailed
-from core.policies import local
+from core.policies import local, location, prefill
 from core.policies import service as policies
 from core.reviews.lookup import review_or_404
 from core.web import forms
@@ -19,13 +19,18 @@ bp = Blueprint("policies", __name__, url_prefix="/t/<slug>", template_folder="te
 tenant_pages(bp)
 # Plugin failures met while answering any request are audited once it is answered.
 bp.after_app_request(policies.failures_after_request)
+# A policy's name for people on every page ("Warrington local policy", not "warrington").
+bp.app_template_filter("policy_title")(location.policy_title)
 
 
 @bp.get("/policies")
 def applied():
     enabled = policies.enabled(g.tenant.id)
-    rows = [info for info in policies.catalogue() if info["name"] in enabled]
-    return render_template("policies/applied.html", policies=rows, enabled=enabled)
+    rows = [dict(info, settings_rows=prefill.in_words(
+                forms.describe(info["settings"]) if info.get("settings") else [],
+                enabled[info["name"]]))
+            for info in policies.catalogue() if info["name"] in enabled]
+    return render_template("policies/applied.html", policies=rows)
 
 
 
@@ -36,11 +41,14 @@ def local_fields(review_id: uuid.UUID, plugin: str):
     schema = local.schema_for(g.tenant, review, plugin)
     if schema is None:
         abort(404)
-    context = {"review": review, "plugin": plugin, "fields": forms.describe(schema),
-               "values": (review.local_fields or {}).get(plugin, {})}
-    if request.method == "GET":
+    described = forms.describe(schema)
+    values = (review.local_fields or {}).get(plugin, {})
+    context = {"review": review, "plugin": plugin, "fields": described, "values": values,
+               "local_heading": location.local_place(plugin)}
+    if request.method == "GET":  # the boxes hold what was saved (issue 14)
         audit.read("local_fields", review.id, plugin=plugin)
-        return render_template("policies/local.html", errors={}, form={}, **context)
+        return render_template("policies/local.html", errors={},
+                               form=prefill.form_values(described, values), **context)
     if not policies.allows_update(g.roles):
         abort(403)
     data, errors = forms.read(schema)

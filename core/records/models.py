@@ -6,7 +6,8 @@ import uuid
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, Uuid
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, Uuid, func
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship, validates
 
 from core.agencies import guess_category
@@ -68,10 +69,35 @@ class PanelMember(ReviewRecord, Model):
 
 
 class PanelMeeting(ReviewRecord, Model):
+    """A panel meeting, recorded ahead (``planned_on``) and marked held (``held_on``, never
+    in the future) when it has taken place (issue 14). Only held meetings count: the clock,
+    the first panel meeting's target and every guard read ``held_on`` alone."""
+
     __tablename__ = "panel_meetings"
     review_id: Mapped[uuid.UUID] = _review_fk()
-    held_on: Mapped[date]
+    planned_on: Mapped[date | None]
+    held_on: Mapped[date | None]
     summary: Mapped[str | None] = mapped_column(Text)
+
+    @hybrid_property
+    def meeting_on(self) -> date | None:
+        """The day it was held, or else the day it is planned for (what a list sorts by)."""
+        return self.held_on or self.planned_on
+
+    @meeting_on.inplace.expression
+    @classmethod
+    def _meeting_on(cls):
+        return func.coalesce(cls.held_on, cls.planned_on)
+
+    @property
+    def status(self) -> str:
+        """held; upcoming (planned for today or later); not_recorded_held (planned for a
+        day gone by, not yet marked held)."""
+        if self.held_on is not None:
+            return "held"
+        if self.planned_on is not None and self.planned_on >= date.today():
+            return "upcoming"
+        return "not_recorded_held"
 
 
 class AgencyReportRequest(ReviewRecord, Model):
@@ -168,6 +194,8 @@ class Recommendation(ReviewRecord, Model):
 
 class Action(ReviewRecord, Model):
     __tablename__ = "actions"
+    # the action tracker's default sort (issue 14, migration 0027_listing)
+    __table_args__ = (Index("ix_actions_tenant_due", "tenant_id", "due_on"),)
     review_id: Mapped[uuid.UUID] = _review_fk()
     recommendation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("recommendations.id"),
                                                          index=True)

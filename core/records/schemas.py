@@ -9,7 +9,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, ValidationError, fields, pre_load, validate
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from core.agencies import CATEGORY_CODES
 from core.lifecycle import scope
@@ -98,9 +98,31 @@ class PanelMemberIn(Schema):
     role_title = line(_l("Job title"), required=False)
 
 
+def _held_not_future(value: date) -> None:
+    if value > date.today():
+        raise ValidationError(_("The date the meeting was held must be today or in the past. "
+                                "For a meeting still to come, enter the date it is planned "
+                                "for."))
+
+
 class PanelMeetingIn(Schema):
-    held_on = day(_l("Date of the meeting"))
+    """A panel meeting, recorded ahead with the day it is planned for and marked held with
+    the day it took place (issue 14). Only held meetings count for the clock."""
+
+    planned_on = day(_l("Date the meeting is planned for"), required=False, past=False)
+    held_on = fields.Date(allow_none=True, validate=_held_not_future, metadata={
+        "label": _l("Date the meeting was held"), "widget": "date"})
     summary = long_text(_l("Summary"))
+
+    @validates_schema
+    def _a_date(self, data, **_kwargs):
+        """A meeting has the day it was held, or the day it is planned for (a change that
+        clears one sends the other with it)."""
+        dates = ("held_on", "planned_on")
+        clearing = any(name in data and data[name] is None for name in dates)
+        if (clearing or not self.partial) and not any(data.get(name) for name in dates):
+            raise ValidationError(_("Enter the date the meeting was held or, for a meeting "
+                                    "still to come, the date it is planned for."), "held_on")
 
 
 REPORT_TYPES = ("imr", "chronology", "summary_report")
@@ -118,7 +140,10 @@ class AgencyReportRequestIn(Schema):
 AUTHOR_INDEPENDENCE = ("independent", "involved")
 
 
-class AgencyReportUpdate(Schema):
+class AgencyReportUpdate(AgencyReportRequestIn):
+    """Every field entered when the report was requested can be corrected (issue 14: the
+    agency, its contact and the due date could not), and what happened to it since."""
+
     returned_on = day(_l("Date the report came back"), required=False)
     waived_reason = long_text(_l("Reason the report is not needed (waived)"))
     waived_on = day(_l("Date waived"), required=False)
@@ -128,7 +153,10 @@ class AgencyReportUpdate(Schema):
         allow_none=True, validate=validate.OneOf(AUTHOR_INDEPENDENCE, error=_l(
             "Choose one of: {choices}.")),
         metadata={"label": _l("Was the report's author involved in the case?"),
-                  "widget": "choice", "choices": AUTHOR_INDEPENDENCE})
+                  "widget": "choice", "choices": AUTHOR_INDEPENDENCE,
+                  # the page's words (core/web/forms.py people_message)
+                  "messages": {"choice": _l("Select whether the report's author was "
+                                            "involved in the case")}})
 
 
 CONTRIBUTIONS = ("none", "given", "declined")
@@ -235,7 +263,10 @@ class ActionIn(Schema):
     due_on = day(_l("Date due"), past=False)
 
 
-class ActionUpdate(Schema):
+class ActionUpdate(ActionIn):
+    """Every field entered with the action can be corrected (issue 14: its owner and due
+    date could not), and its progress recorded."""
+
     status = choice(_l("Status"), ACTION_STATUSES, required=False)
     evidence = long_text(_l("Evidence of completion"))
     completed_on = day(_l("Date completed or closed"), required=False)
@@ -251,6 +282,14 @@ def shown(field, label, widget="text"):
     """An output-only field the kind's page lists as a column (the steps write it)."""
     field.metadata.update(label=label, widget=widget)
     return field
+
+
+MEETING_STATUSES = ("upcoming", "not_recorded_held", "held")
+
+
+class PanelMeetingOut(Out, PanelMeetingIn):
+    # upcoming | not_recorded_held (planned for a day gone by) | held: core/records/models.py
+    status = shown(fields.String(dump_only=True), _l("Status"), "choice")
 
 
 class HomeOfficeSubmissionOut(Out):
@@ -289,7 +328,7 @@ class HomeOfficeChangeIn(Schema):
     asked_on = day(_l("Date of the Home Office letter that asked for it"))
 
 
-class HomeOfficeChangeUpdate(Schema):
+class HomeOfficeChangeUpdate(HomeOfficeChangeIn):
     done_on = day(_l("Date the change was made"), required=False)
     evidence = long_text(_l("What was changed, and where in the report"))
 

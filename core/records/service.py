@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from core.audit import service as audit
 from core.db import db
+from core.i18n import uk_date
 from core.notifications import service as outbox
 from core.records.kinds import Kind
 from core.records.models import (
@@ -41,6 +42,10 @@ class RecordInvalid(Exception):
 class RecordConflict(Exception):
     """The record or review changed, or is closed; the message says what."""
 
+    def __str__(self) -> str:  # the message itself: a local policy's may carry a link
+        return self.args[0] if self.args and isinstance(self.args[0], str) else \
+            super().__str__()
+
 
 def list_records(review: Review, kind: Kind) -> list:
     model = kind.model
@@ -58,6 +63,9 @@ def get_record(review: Review, kind: Kind, item_id: uuid.UUID):
 def _writable(review: Review) -> None:
     if review.stage == "closed":
         raise RecordConflict(_("The review is closed; its records can no longer change."))
+    if review.withdrawn_on is not None:
+        raise RecordConflict(_("This notification was withdrawn (entered in error); its "
+                               "records can no longer change."))
 
 
 def _check_new(review: Review, kind: Kind, data: dict) -> None:
@@ -86,7 +94,7 @@ def _case_rules(model, data: dict, now: dict) -> dict[str, str]:
         for name in ("expected_on", "concluded_on"):
             if value(name) and value(name) < value("started_on"):
                 errors[name] = _("This date cannot be before the process started (%(date)s).",
-                                 date=value("started_on").isoformat())
+                                 date=uk_date(value("started_on")))
     if model is FamilyContact and value("advocacy_offered") and not value("advocacy_by"):
         errors["advocacy_by"] = _("Say through whom advocacy was offered: a specialist "
                                   "advocate, the National Homicide Service or another.")
@@ -110,9 +118,10 @@ def _local_objections(review: Review, kind: Kind, change: str, data: dict, roles
     except PluginFailed as failed:
         raise RecordConflict(_("The local policy '%(plugin)s' failed, so nothing was saved. "
                                "Tell your regional admin.", plugin=failed.plugin)) from None
-    messages = [p.message for _name, problems in found for p in problems]
-    if messages:
-        raise RecordConflict(" ".join(messages))
+    if any(problems for _name, problems in found):
+        from core.policies import location  # linked to where it is put right (issue 14)
+
+        raise RecordConflict(location.objection(review, found))
 
 
 def add_record(review: Review, kind: Kind, data: dict, roles=()):
@@ -138,24 +147,35 @@ def add_record(review: Review, kind: Kind, data: dict, roles=()):
     return record
 
 
-def _check_update(record, data: dict) -> None:
+def _check_update(review: Review, record, data: dict) -> None:
+    """The record's rules on what it will hold after the change (a field not sent keeps
+    its value: a correction may send one field only)."""
+    def value(name):
+        return data[name] if name in data else getattr(record, name)
+
     errors: dict[str, str] = {}
     if isinstance(record, Action):
-        status = data.get("status", record.status)
-        if status in ("complete", "closed") and not (data.get("completed_on")
-                                                     or record.completed_on):
+        status = value("status")
+        if status in ("complete", "closed") and not value("completed_on"):
             errors["completed_on"] = _("Enter the date it was completed or closed.")
-        if status == "closed" and not (data.get("closed_reason") or record.closed_reason):
+        if status == "closed" and not value("closed_reason"):
             errors["closed_reason"] = _("Enter why it closed without completing.")
+        if "recommendation_id" in data and db.session.scalar(select(Recommendation.id).where(
+                Recommendation.id == data["recommendation_id"],
+                Recommendation.review_id == review.id)) is None:
+            errors["recommendation_id"] = _("Choose a recommendation of this review.")
     if isinstance(record, AgencyReportRequest):
-        if data.get("waived_reason") and not data.get("waived_on"):
+        if value("waived_reason") and not value("waived_on"):
             errors["waived_on"] = _("Enter the date it was waived.")
         for name in ("returned_on", "waived_on"):
-            if data.get(name) and data[name] < record.requested_on:
+            if value(name) and value(name) < value("requested_on"):
                 errors[name] = _("This date cannot be before the request.")
+        if value("due_on") < value("requested_on"):
+            errors["due_on"] = _("The due date cannot be before the request.")
     if isinstance(record, ParallelProcess | FamilyContact):
         now = {name: getattr(record, name) for name in (
-            "started_on", "advocacy_offered", "advocacy_by") if hasattr(record, name)}
+            "started_on", "expected_on", "concluded_on", "advocacy_offered", "advocacy_by")
+            if hasattr(record, name)}
         errors.update(_case_rules(type(record), data, now))
     errors.update(_loop_errors(record, data))
     if errors:
@@ -177,7 +197,7 @@ def _loop_errors(record, data: dict) -> dict[str, str]:
             else value("noted_on")
         if value("done_on") and floor and value("done_on") < floor:
             errors["done_on"] = _("It cannot be done before it was asked for (%(date)s).",
-                                  date=floor.isoformat())
+                                  date=uk_date(floor))
     if isinstance(record, LearningReceipt) and value("received_on") and value("sent_on") \
             and value("received_on") < value("sent_on"):
         errors["received_on"] = _("It cannot be received before it was sent.")
@@ -185,7 +205,7 @@ def _loop_errors(record, data: dict) -> dict[str, str]:
             and value("copies_sent_on") < record.signed_off_on:
         errors["copies_sent_on"] = _(
             "Copies cannot go before the report is signed off (%(date)s).",
-            date=record.signed_off_on.isoformat())
+            date=uk_date(record.signed_off_on))
     return errors
 
 
@@ -200,15 +220,21 @@ def update_record(review: Review, kind: Kind, record, data: dict,
                   expected_version: int | None = None, roles=()):
     _writable(review)
     if expected_version is not None and expected_version != record.version:
-        raise _conflict(record, data)
-    _check_update(record, data)
+        raise _conflict(kind, record, data)
+    # only what really changes: the timeline and the audit trail name those fields (a
+    # page's form sends every field, most as they were)
+    data = {name: value for name, value in data.items() if getattr(record, name) != value}
+    if not data:
+        return record
+    _check_update(review, record, data)
     _local_objections(review, kind, "update", data, roles)
     try:  # the version check runs at the first flush, which may come before the commit
         for name, value in data.items():
             setattr(record, name, value)
         _stamp(record, data)
         timeline.add(review, "record", f"{kind.key}.updated", {
-            "id": str(record.id), "changed": sorted(data)})
+            "id": str(record.id), "changed": sorted(data),
+            "summary": str(getattr(record, kind.summary_field))[:80]})  # which one, in words
         audit.record(f"{kind.key}.update", object_type=kind.key, object_id=record.id,
                      details={"fields": sorted(data)})
         db.session.commit()
@@ -219,20 +245,40 @@ def update_record(review: Review, kind: Kind, record, data: dict,
         except InvalidRequestError:  # not another edit: the record was removed
             raise RecordConflict(_("Someone removed this record while you were changing "
                                    "it.")) from None
-        raise _conflict(record, data) from None
+        raise _conflict(kind, record, data) from None
     return record
 
 
-def _conflict(record, data: dict) -> RecordConflict:
-    """What the person needs to redo their edit: the version now, and the current values
-    of the fields they tried to change."""
-    values = {name: getattr(record, name) for name in sorted(data) if hasattr(record, name)}
-    now = "; ".join(f"{name}: {'-' if value is None else value}"
-                    for name, value in values.items())
+def _conflict(kind: Kind, record, data: dict) -> RecordConflict:
+    """What the person needs to redo their edit, in words (issue 14: never a version
+    number): what the fields they tried to change hold now, by their labels."""
+    from datetime import date as _date
+
+    from core.labels import code_label
+    from core.web.forms import describe
+
+    labels = {f["name"]: str(f["label"]) for f in describe(kind.output, columns=True)}
+
+    def said(value) -> str:
+        if value is None or value == "" or value == []:
+            return _("nothing")
+        if isinstance(value, bool):
+            return _("Yes") if value else _("No")
+        if isinstance(value, _date):
+            return uk_date(value)
+        if isinstance(value, list | tuple):
+            return ", ".join(code_label(v) for v in value)
+        return code_label(value) if isinstance(value, str) else str(value)
+
+    now = "; ".join(f"{labels.get(name, name)}: {said(getattr(record, name))}"
+                    for name in sorted(data) if hasattr(record, name))
+    if not now:
+        return RecordConflict(_(
+            "Someone changed this record while you were working on it. Reload the page, "
+            "check their change, then make yours again."))
     return RecordConflict(_(
-        "Someone changed this record since you opened it. It is now at version "
-        "%(version)s (%(now)s). Reload it, check their change, then make yours again.",
-        version=record.version, now=now or "-"))
+        "Someone changed this record while you were working on it. It now holds: %(now)s. "
+        "Reload the page, check their change, then make yours again.", now=now))
 
 
 
@@ -243,7 +289,7 @@ def remove_record(review: Review, kind: Kind, record, expected_version: int | No
     timeline and the audit trail say what went and who removed it."""
     _writable(review)
     if expected_version is not None and expected_version != record.version:
-        raise _conflict(record, {})
+        raise _conflict(kind, record, {})
     if isinstance(record, Recommendation) and db.session.scalar(
             select(Action.id).where(Action.recommendation_id == record.id).limit(1)):
         raise RecordConflict(_("This recommendation has actions in the action plan. Remove "
@@ -254,7 +300,8 @@ def remove_record(review: Review, kind: Kind, record, expected_version: int | No
                                "the record. Record the date it concluded instead."))
     _local_objections(review, kind, "remove", {}, roles)
     try:  # a concurrent edit, or an action added to the recommendation meanwhile
-        timeline.add(review, "record", f"{kind.key}.removed", {"id": str(record.id)})
+        timeline.add(review, "record", f"{kind.key}.removed", {
+            "id": str(record.id), "summary": str(getattr(record, kind.summary_field))[:80]})
         audit.record(f"{kind.key}.remove", object_type=kind.key, object_id=record.id)
         db.session.delete(record)
         db.session.commit()

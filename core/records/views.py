@@ -14,7 +14,7 @@ from core.records import service
 from core.records.kinds import BY_SLUG, KINDS, Kind
 from core.records.models import Recommendation
 from core.reviews.lookup import review_or_404
-from core.web import forms
+from core.web import forms, prefill
 
 bp = Blueprint("records", __name__, url_prefix="/t/<slug>/reviews/<uuid:review_id>",
                template_folder="templates")
@@ -68,17 +68,22 @@ def _add_view(kind: Kind):
 
 
 def _edit_view(kind: Kind):
+    """A change form (issue 14): it opens with what the record holds; a field left as it
+    was changes nothing, an optional field emptied is cleared (the form names every field
+    it carries), a required one emptied is refused."""
     def view(review_id: uuid.UUID, item_id: uuid.UUID):
         review = review_or_404(review_id)
         record = service.get_record(review, kind, item_id)
         if record is None or not allows(g.roles, kind.read_permission):
             abort(404)  # need to know: the edit page shows the record
         fields = forms.describe(kind.update)
-        context = {"review": review, "kind": kind, "record": record, "fields": fields}
+        context = {"review": review, "kind": kind, "record": record, "fields": fields,
+                   "options": _options(review, kind)}
         if request.method == "GET":
             audit.read(kind.key, review.id, item=str(record.id))
-            return render_template("records/edit.html", errors={}, form={}, **context)
-        data, errors = forms.read(kind.update(partial=True))
+            return render_template("records/edit.html", errors={},
+                                   form=prefill.form_values(record, fields), **context)
+        data, errors = prefill.read_correction(kind.update, record)
         if not errors:
             try:
                 service.update_record(review, kind, record, data,

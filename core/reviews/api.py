@@ -2,26 +2,30 @@
 from __future__ import annotations
 
 import uuid
+from contextlib import contextmanager
 
 from flask import abort, g
-from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields
 
 from core.audit import service as audit
 from core.auth.guards import requires, tenant_api
 from core.errors import fail
 from core.reviews import case_facts, clock, service, transitions
+from core.reviews.listing import ReviewFilterSchema
 from core.reviews.lookup import review_or_404
 from core.reviews.schemas import (
     CaseFactsUpdateSchema,
     DeadlineSchema,
     ReviewCreateSchema,
     ReviewDetailSchema,
+    ReviewDetailsUpdateSchema,
     ReviewSchema,
     TransitionSchema,
+    WithdrawSchema,
     step_data_schema,
 )
 from core.timestamps import UtcDateTime
+from core.web.paging import Blueprint
 
 blp = Blueprint("reviews_api", __name__, url_prefix="/api/v1/t/<slug>",
                 description="Reviews of one Community Safety Partnership.")
@@ -63,12 +67,39 @@ class DashboardSchema(Schema):
 
 
 
+class ReviewListItemSchema(ReviewSchema):
+    """A review as the list shows it: with what its kept clock says."""
+
+    on_hold = fields.Boolean(metadata={"description": "On hold now."})
+    overdue = fields.Integer(metadata={"description": "How many of its deadlines are overdue."})
+    next_due_on = fields.Date(allow_none=True, metadata={
+        "description": "The soonest date a deadline not yet met falls due (after holds)."})
+    withdrawn_on = fields.Date(allow_none=True, metadata={
+        "description": "Set when the notification was withdrawn (entered in error)."})
+
+
+def _list_item(item: dict) -> dict:
+    review, kept = item["review"], item["clock"]
+    return {**{c.key: getattr(review, c.key) for c in review.__table__.columns},
+            "on_hold": bool(kept and kept.on_hold), "overdue": kept.overdue if kept else 0,
+            "next_due_on": kept.next_due_on if kept else None}
+
+
 @blp.route("/reviews", methods=["GET"])
 @requires("review.list")
-@blp.response(200, ReviewSchema(many=True))
-def list_reviews():
-    """The partnership's reviews, newest notification first."""
-    return service.list_reviews()
+@blp.arguments(ReviewFilterSchema, location="query", as_kwargs=False)
+@blp.response(200, ReviewListItemSchema(many=True))
+@blp.paginate()
+def list_reviews(filters, pagination_parameters):
+    """The partnership's reviews (its own and the joint reviews shared with it), 25 a page:
+    newest notification first unless ``sort``/``order`` say otherwise. Closed reviews and
+    withdrawn notifications only when asked for (``closed``, ``withdrawn``). Paging:
+    ``page``, ``page_size`` (at most 100); the ``X-Pagination`` and ``Link`` headers say
+    where the other pages are."""
+    paged = service.list_reviews(filters, pagination_parameters.page,
+                                 pagination_parameters.page_size)
+    pagination_parameters.item_count = paged.total
+    return [_list_item(item) for item in paged.items]
 
 
 @blp.route("/reviews", methods=["POST"])
@@ -109,6 +140,56 @@ def update_case_facts(data, review_id: uuid.UUID):
         case_facts.update(review, data, version)
     except case_facts.FactsConflict as conflict:
         fail(409, [{"field": None, "code": "conflict", "message": str(conflict)}])
+    return service.detail(review)
+
+
+@contextmanager
+def _refusals():
+    """The review service's refusals as problem details: invalid answers 422 (each field
+    named), a conflict (changed meanwhile, withdrawn, past the decision) 409."""
+    try:
+        yield
+    except service.ReviewInvalid as invalid:
+        fail(422, [{"field": f, "code": "invalid", "message": m}
+                   for f, m in invalid.errors.items()])
+    except service.ReviewConflict as conflict:
+        fail(409, [{"field": None, "code": "conflict", "message": str(conflict)}])
+
+
+@blp.route("/reviews/<uuid:review_id>/details", methods=["PATCH"])
+@requires("review.update")
+@blp.arguments(ReviewDetailsUpdateSchema(partial=True))
+@blp.response(200, ReviewDetailSchema)
+@blp.alt_response(409, description="The review changed meanwhile (send the version you "
+                                   "saw), or it is closed or withdrawn.")
+def update_details(data, review_id: uuid.UUID):
+    """Correct the review's own details (only the fields sent): pseudonym, date of death,
+    notification date, notifying agency. The timeline and the audit trail name the fields
+    changed, never their values."""
+    review = review_or_404(review_id)
+    if review.tenant_id != g.tenant.id:
+        abort(403)  # a joint review's details are its lead's to record
+    version = data.pop("version", None)
+    with _refusals():
+        service.update_details(review, data, version)
+    return service.detail(review)
+
+
+@blp.route("/reviews/<uuid:review_id>/withdraw", methods=["POST"])
+@requires("review.withdraw")
+@blp.arguments(WithdrawSchema)
+@blp.response(200, ReviewDetailSchema)
+@blp.alt_response(409, description="Already withdrawn, past the decision whether to "
+                                   "commission, or changed meanwhile.")
+def withdraw(data, review_id: uuid.UUID):
+    """Withdraw a notification entered in error, with the reason (the review coordinator,
+    before the decision whether to commission). The review stays readable and leaves the
+    dashboard, the deadlines and the reminders."""
+    review = review_or_404(review_id)
+    if review.tenant_id != g.tenant.id:
+        abort(403)
+    with _refusals():
+        service.withdraw(review, data["reason"], g.api_user.id, data.get("version"))
     return service.detail(review)
 
 
@@ -159,8 +240,11 @@ def holds(review_id: uuid.UUID):
 @requires("review.list")
 @blp.response(200, DashboardSchema)
 def dashboard():
-    """What is overdue and due soon across the partnership, most urgent first."""
-    board = service.dashboard()
+    """What is overdue and due soon across the partnership, most urgent first (the
+    deadlines of the 25 most urgent reviews; ``GET …/reviews?overdue=yes&sort=due`` lists
+    every overdue review), the reviews on hold (the first 25) and how many reviews are at
+    each stage (withdrawn notifications left out)."""
+    board = service.dashboard(with_list=False)
     return {"urgent": board["urgent"],
-            "stages": {stage: len(rs) for stage, rs in board["by_stage"].items()},
+            "stages": board["by_stage"],
             "on_hold": [r.reference for r in board["on_hold"]]}

@@ -30,6 +30,9 @@ def update(review: Review, data: dict, expected_version: int | None = None) -> R
     the audit event."""
     if review.stage == "closed":
         raise FactsConflict(_("The review is closed; its facts can no longer change."))
+    if review.withdrawn_on is not None:
+        raise FactsConflict(_("This notification was withdrawn (entered in error); its "
+                              "facts can no longer change."))
     if expected_version is not None and expected_version != review.version:
         raise _stale(review)
     changed = sorted(name for name in FIELDS
@@ -51,9 +54,10 @@ def update(review: Review, data: dict, expected_version: int | None = None) -> R
 
 
 def _stale(review: Review) -> FactsConflict:
+    """In words, never a version number (issue 14, item 1)."""
     return FactsConflict(_(
-        "The review changed since you opened it: it is now at version %(version)s. Reload "
-        "it, check the facts, then make your change again.", version=review.version))
+        "Someone else changed this review while you were working on it. Reload the page, "
+        "check the facts, then make your change again."))
 
 
 def family_summary(contacts: list) -> dict | None:

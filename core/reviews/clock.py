@@ -65,7 +65,22 @@ def today() -> date:
 def say(problem_or_label: str, params: dict | None = None) -> str:
     """Translate a lifecycle message, then fill in its values."""
     text = _(problem_or_label)
-    return text % params if params else text
+    return text % _dated(params) if params else text
+
+
+def _dated(params: dict) -> dict:
+    """Dates in a message as people read them ('4 November 2025'); the API's ``params``
+    keep the ISO date (issue 14)."""
+    from core.i18n import uk_date
+
+    out = dict(params)
+    for name, value in params.items():
+        if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+            try:
+                out[name] = uk_date(date.fromisoformat(value))
+            except ValueError:
+                pass
+    return out
 
 
 def problems_out(problems: list[lifecycle.Problem]) -> list[dict]:
@@ -174,7 +189,8 @@ def _compute(review: Review, facts, on: date, rules: str, with_rules: bool,
     if with_rules:  # the owner's policies add deadlines (they may read ctx.today)
         facts = with_policies([review], {review.id: facts}, strict, agencies=False,
                               on_skip=failed.append)[review.id]
-    found = lifecycle.deadlines(facts, on)
+    # a notification withdrawn (entered in error, issue 14): its clocks stop
+    found = [] if review.withdrawn_on is not None else lifecycle.deadlines(facts, on)
     unmet = [d.adjusted_due for d in found if d.met_on is None]
     return {
         "computed_on": on,

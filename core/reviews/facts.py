@@ -115,8 +115,9 @@ def _clock_inputs(where) -> tuple[dict, dict, dict, dict, dict]:
             Action.completed_on, Action.created_at, Action.status, Action.recommendation_id),
         row("learning", LearningTask, LearningTask.id, LearningTask.title, None,
             LearningTask.due_on, LearningTask.done_on),
+        # only a meeting held counts: one planned, not yet held, is no panel meeting yet
         row("meeting", PanelMeeting, d1=func.min(PanelMeeting.held_on))
-        .group_by(PanelMeeting.review_id))
+        .where(PanelMeeting.held_on.is_not(None)).group_by(PanelMeeting.review_id))
     found: dict[str, dict] = {kind: defaultdict(list) for kind in _KINDS}
     for kind, review_id, *values in db.session.execute(statement):
         found[kind][review_id].append(_ROW[kind](*values))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Model
@@ -15,7 +15,13 @@ from tenants.scoping import TenantScoped
 
 class Review(TenantScoped, Model):
     __tablename__ = "reviews"
-    __table_args__ = (UniqueConstraint("tenant_id", "reference"),)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "reference"),
+        # the reviews list's default sort, its year filter, its stage filter and counts
+        # (issue 14, migration 0027_listing)
+        Index("ix_reviews_tenant_notified", "tenant_id", "notification_date"),
+        Index("ix_reviews_tenant_stage", "tenant_id", "stage"),
+    )
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     reference: Mapped[str] = mapped_column(String(32))
     pseudonym: Mapped[str] = mapped_column(String(100))
@@ -44,8 +50,18 @@ class Review(TenantScoped, Model):
     local_fields: Mapped[dict] = mapped_column(JSON, default=dict)
     # Every step writes it, so even a hold bumps the version and loses a race cleanly.
     last_step_at: Mapped[datetime | None]
+    # A notification entered in error (a death in 1850), withdrawn by the coordinator with a
+    # reason before any decision (core/reviews/service.py withdraw): readable, but off the
+    # dashboard, the clocks and the reminders.
+    withdrawn_on: Mapped[date | None]
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
+    withdrawn_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_on is not None
 
 
 class ReferenceCounter(TenantScoped, Model):
@@ -95,6 +111,10 @@ class ReviewClock(TenantScoped, Model):
     because a local policy failed, the next read computes it again)."""
 
     __tablename__ = "review_clocks"
+    __table_args__ = (  # the lists' freshness check and due-date sort (0027_listing)
+        Index("ix_review_clocks_tenant_fresh", "tenant_id", "fresh_until"),
+        Index("ix_review_clocks_tenant_next_due", "tenant_id", "next_due_on"),
+    )
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     review_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("reviews.id"), unique=True)
     computed_on: Mapped[date]

@@ -84,19 +84,24 @@ class ReviewCreateSchema(CaseFactsSchema):
         required=True,
         validate=[validate.Length(min=1, max=100, error=_l("Enter 1 to 100 characters.")),
                   _no_blank],
-        metadata={"description": "Pseudonym for the person who died. Never a real name."},
+        metadata={"description": "Pseudonym for the person who died. Never a real name.",
+                  "label": _l("Pseudonym for the person who died")},
     )
-    date_of_death = fields.Date(required=True, validate=_not_future)
-    notification_date = fields.Date(required=True, validate=_not_future)
+    date_of_death = fields.Date(required=True, validate=_not_future,
+                                metadata={"label": _l("Date of death")})
+    notification_date = fields.Date(required=True, validate=_not_future,
+                                    metadata={"label": _l("Date the CSP was notified")})
     notifying_agency = fields.String(
         required=True,
         validate=[validate.Length(min=1, max=200, error=_l("Enter 1 to 200 characters.")),
                   _no_blank],
+        metadata={"label": _l("Notifying agency")},
     )
     guidance_profile = fields.String(
         load_default=DEFAULT_PROFILE,
         validate=validate.OneOf(sorted(PROFILES), error=_l("Choose one of: {choices}.")),
-        metadata={"description": "The guidance the review runs under, fixed for its life."},
+        metadata={"description": "The guidance the review runs under, fixed for its life.",
+                  "label": _l("Guidance the review runs under")},
     )
 
     @validates_schema
@@ -107,6 +112,50 @@ class ReviewCreateSchema(CaseFactsSchema):
                 _("The notification date cannot be before the date of death."),
                 field_name="notification_date",
             )
+
+
+class ReviewDetailsSchema(Schema):
+    """The review's own details as entered with the notification, corrected later (issue
+    14): the same rules as ``ReviewCreateSchema``; the page and the API share it. The
+    notification date against the date of death is checked by the service, on what the
+    review will hold (a correction may send one date only)."""
+
+    pseudonym = fields.String(
+        required=True,
+        validate=[validate.Length(min=1, max=100, error=_l("Enter 1 to 100 characters.")),
+                  _no_blank],
+        metadata={"label": _l("Pseudonym for the person who died"), "widget": "text",
+                  "description": "Pseudonym for the person who died. Never a real name."})
+    date_of_death = fields.Date(required=True, validate=_not_future, metadata={
+        "label": _l("Date of death"), "widget": "date"})
+    notification_date = fields.Date(required=True, validate=_not_future, metadata={
+        "label": _l("Date the CSP was notified"), "widget": "date"})
+    notifying_agency = fields.String(
+        required=True,
+        validate=[validate.Length(min=1, max=200, error=_l("Enter 1 to 200 characters.")),
+                  _no_blank],
+        metadata={"label": _l("Notifying agency"), "widget": "text"})
+
+
+class ReviewDetailsUpdateSchema(ReviewDetailsSchema):
+    version = fields.Integer(load_default=None, metadata={
+        "description": "The version you last saw; a different current version answers 409."})
+
+
+class WithdrawSchema(Schema):
+    """Withdrawing a notification entered in error: the coordinator says why."""
+
+    reason = fields.String(
+        required=True,
+        validate=[validate.Length(min=1, max=2000, error=_l(
+            "The reason must be 2000 characters or fewer")), _no_blank],
+        metadata={"label": _l("Why is this notification withdrawn?"), "widget": "textarea",
+                  "description": "Why the notification was entered in error.",
+                  # the page's words (core/web/forms.py people_message)
+                  "messages": {"required": _l("Enter why the notification is withdrawn"),
+                               "length": _l("The reason must be 2000 characters or fewer")}})
+    version = fields.Integer(load_default=None, metadata={
+        "description": "The version you last saw; a different current version answers 409."})
 
 
 class ReviewSchema(Schema):
@@ -162,6 +211,9 @@ class ReviewDetailSchema(ReviewSchema):
     submitted_on = fields.Date(dump_only=True, allow_none=True)
     published_on = fields.Date(dump_only=True, allow_none=True)
     version = fields.Integer(dump_only=True)
+    withdrawn_on = fields.Date(dump_only=True, allow_none=True, metadata={
+        "description": "The day the notification was withdrawn (entered in error)."})
+    withdrawn_reason = fields.String(dump_only=True, allow_none=True)
     on_hold = fields.Boolean(dump_only=True)
     deadlines = fields.List(fields.Nested(DeadlineSchema), dump_only=True)
     next_steps = fields.List(fields.String(), dump_only=True, metadata={

@@ -16,7 +16,9 @@ from core.audit import service as audit
 from core.db import db
 from core.documents.models import Document, DocumentVersion
 from core.hooks.manager import PluginFailed
+from core.labels import role_label, stage_label
 from core.lifecycle.transitions import HOLD, RESUME, may_take
+from core.policies import location
 from core.policies import service as policies
 from core.records.models import (
     HomeOfficeChange,
@@ -46,6 +48,9 @@ def _problem(code: str, message: str, field: str | None = None) -> lifecycle.Pro
 
 
 def resolve(review: Review, to: str) -> lifecycle.Transition:
+    if review.withdrawn_on is not None:  # entered in error (issue 14): no step follows
+        raise StepProblem(409, [_problem("withdrawn", _(
+            "This notification was withdrawn (entered in error), so no step can be taken."))])
     if to not in TARGETS:
         raise StepProblem(422, [_problem("unknown_stage", _("There is no stage called that."),
                                          "to")])
@@ -56,29 +61,34 @@ def resolve(review: Review, to: str) -> lifecycle.Transition:
     return transition
 
 
-def take(review: Review, to: str, data: dict, roles, expected_version: int | None = None,
-         dry_run: bool = False) -> Review:
+def take(review: Review, to: str, data: dict | None, roles,
+         expected_version: int | None = None, dry_run: bool = False) -> Review:
     """Move ``review`` to ``to`` with the step's ``data`` (already type-checked). With
-    ``dry_run``, only check: raise the StepProblem the step would meet, change nothing."""
+    ``dry_run``, only check: raise the StepProblem the step would meet, change nothing.
+
+    ``data=None`` (a dry run only) checks a step before its form is filled in: everything
+    but the step's own data (its required fields and data rules), i.e. what ``blockers``
+    returns. Local policies then see empty data, so an objection of theirs that does not
+    depend on the data shows on the step's page before anything is submitted."""
+    if data is None and not dry_run:
+        raise ValueError("a step is only taken with its data")
     if expected_version is not None and expected_version != review.version:
-        raise StepProblem(409, [_problem("stale", _(
-            "The review changed since you loaded it: it is now at version %(version)s, "
-            "stage %(stage)s. Reload it and try again.",
-            version=review.version, stage=review.stage))])
+        raise StepProblem(409, [stale(review)])
     transition = resolve(review, to)
     if review.tenant_id != policies.current_tenant().id:
         raise StepProblem(403, [_problem("not_lead", _(
             "Only the lead partnership moves a joint review from stage to stage."))])
     if not may_take(transition, roles):
-        raise StepProblem(403, [_problem("role", _("Your role may not take this step."))])
+        raise StepProblem(403, [_problem("role", _(
+            "Your role cannot take this step. Who can take it: %(roles)s.",
+            roles=who_can(transition)))])
     try:
         facts = full_facts(review)
-        invalid = lifecycle.validate_data(facts, transition, data)
-        if invalid:
-            raise StepProblem(422, invalid)
-        refused = (lifecycle.check(facts, transition)
-                   + _local_objections(review, facts, transition, data, roles)
-                   + _redaction_objections(review, transition, facts))
+        if data is not None:
+            invalid = lifecycle.validate_data(facts, transition, data)
+            if invalid:
+                raise StepProblem(422, invalid)
+        refused = blockers(review, transition, roles, facts, data)
         if refused:
             raise StepProblem(409, refused)
         if dry_run:
@@ -90,9 +100,44 @@ def take(review: Review, to: str, data: dict, roles, expected_version: int | Non
     return review
 
 
+def blockers(review: Review, transition: lifecycle.Transition, roles, facts=None,
+             data: dict | None = None, scan_documents: bool = True
+             ) -> list[lifecycle.Problem]:
+    """What stops ``transition`` now, whoever takes it: the lifecycle's guards, the local
+    policies' objections (``check_transition``, seeing ``data``, or nothing before the
+    form) and the redaction gate before publication. ``take`` refuses a step on these
+    (409); the review page lists them beside each next step, the step's page above its
+    form. A local policy that fails is named, never a 500. Without ``scan_documents`` the
+    redaction gate is left out: the review page, which anyone who may read the review
+    opens, does not read every document to be published (nor tells a viewer how many
+    protected names it holds); the publish step's own page and its POST run it."""
+    facts = facts if facts is not None else full_facts(review)
+    try:
+        return (lifecycle.check(facts, transition)
+                + _local_objections(review, facts, transition, data or {}, roles)
+                + (_redaction_objections(review, transition, facts)
+                   if scan_documents else []))
+    except PluginFailed as failed:  # e.g. the publication plan the redaction gate reads
+        return [_plugin_failed(failed)]
+
+
+def who_can(transition: lifecycle.Transition) -> str:
+    """The roles that may take ``transition``, in words (from the lifecycle's table)."""
+    return ", ".join(sorted(role_label(r) for r in transition.roles))
+
+
+def stale(review: Review) -> lifecycle.Problem:
+    """The review changed since the person loaded it, said in words: its stage's label,
+    never a version number (issue 14, item 1)."""
+    return _problem("stale", _(
+        "Someone else changed this review while you were working on it (it is now at the "
+        "stage '%(stage)s'). Reload the page to see the change, then try again.",
+        stage=stage_label(review.stage)))
+
+
 def _plugin_failed(failed: PluginFailed) -> lifecycle.Problem:
     return _problem("plugin_failed", _(
-        "The local policy '%(plugin)s' failed, so the step was not taken. Tell your "
+        "The local policy '%(plugin)s' failed, so this step cannot be taken. Tell your "
         "regional admin.", plugin=failed.plugin))
 
 
@@ -105,8 +150,10 @@ def _local_objections(review, facts, transition, data, roles) -> list[lifecycle.
                                  data=MappingProxyType(dict(data)))
     except PluginFailed as failed:
         return [_plugin_failed(failed)]
-    return [lifecycle.Problem(p.code, p.message, {}, p.field)
-            for _name, problems in found for p in problems]
+    # a field on another page (a kind of record, the policy's local information) links
+    # there from the error summary (core/policies/location.py; issue 14)
+    return [lifecycle.Problem(p.code, location.linked(review, name, p), {}, p.field)
+            for name, problems in found for p in problems]
 
 
 def _tell_plugins(review, transition, roles, after) -> None:

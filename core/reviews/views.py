@@ -13,11 +13,9 @@ from core.audit import service as audit
 from core.auth.guards import requires, tenant_pages
 from core.i18n import uk_date
 from core.labels import code_label
-from core.lifecycle.transitions import may_take
 from core.policies import service as policies
 from core.records.kinds import KINDS
-from core.reviews import case_facts, clock, service, timeline, transitions
-from core.reviews.facts import full_facts
+from core.reviews import case_facts, clock, service, tasklist, timeline, transitions
 from core.reviews.lookup import review_or_404
 from core.reviews.schemas import (
     CaseFactsSchema,
@@ -30,16 +28,23 @@ from core.web import forms
 bp = Blueprint("reviews", __name__, url_prefix="/t/<slug>", template_folder="templates")
 tenant_pages(bp)
 
-# The main path of the task list; side stages show when the review is in them.
-MAIN_PATH = ("notified", "scoping", "setup", "evidence", "drafting", "local_signoff",
-             "home_office_qa", "ready_to_publish", "published", "monitoring", "closed")
-
-
 @bp.get("/")
 @requires("review.list")
 def dashboard():
-    return render_template("reviews/dashboard.html", board=service.dashboard(),
-                           terms=policies.terms(g.tenant))
+    """The dashboard: what is urgent, and the reviews list with its filters (a GET form, so
+    a filtered list is a link to share). A bad filter is shown as a GOV.UK error and left
+    out (400); the list is then shown as if it had not been sent."""
+    from core.reviews import listing
+    from core.web import paging
+
+    filters, errors = listing.read(listing.ReviewFilterSchema)
+    page, page_error = listing.read_page()
+    errors.update(page_error)
+    board = service.dashboard(filters, page)
+    return render_template("reviews/dashboard.html", board=board, filters=filters,
+                           errors=errors, pagination=paging.pagination(board["list"]),
+                           stages=lifecycle.STAGES, profiles=listing.PROFILES,
+                           terms=policies.terms(g.tenant)), 400 if errors else 200
 
 
 @bp.route("/reviews/new", methods=["GET", "POST"])
@@ -58,16 +63,6 @@ def new():
 
 
 
-def _tasks(stage: str) -> list[dict]:
-    """The task list: each stage done, current or still to come."""
-    path = list(MAIN_PATH)
-    if stage in ("not_commissioned", "not_published"):
-        path.insert(path.index("setup" if stage == "not_commissioned" else "published"), stage)
-    position = path.index(stage) if stage in path else 0
-    return [{"stage": s, "state": "done" if i < position else
-             "current" if i == position else "todo"} for i, s in enumerate(path)]
-
-
 @bp.get("/reviews/<uuid:review_id>")
 @requires("review.read")
 def detail(review_id: uuid.UUID):
@@ -84,13 +79,24 @@ def detail(review_id: uuid.UUID):
                            local_forms=local_forms,
                            slot_lines=policies.slot_lines(g.tenant, "review_summary", view),
                            learning=service.learning_of(review),
-                           tasks=_tasks(review.stage), kinds=KINDS,
+                           sections=tasklist.sections(review, g.roles), kinds=KINDS,
                            holds=service.holds_of(review),
                            waits_for=_waits_for(review),
                            family=_family(review),
                            guidance_record=_guidance_record(review),
-                           steps=[t for t in lifecycle.transitions.available(info["facts"])
-                                  if may_take(t, g.roles)])
+                           **_next_steps(review, info["facts"]))
+
+
+def _next_steps(review, facts) -> dict:
+    """The next steps (``tasklist.next_steps``) and, when the person can take none of
+    them, who can (issue 14, item 1)."""
+    lead = review.tenant_id == g.tenant.id
+    # a notification withdrawn (entered in error, issue 14) takes no step
+    steps = [] if review.withdrawn_on is not None else \
+        tasklist.next_steps(review, facts, g.roles, lead)
+    return {"steps": steps, "lead": lead,
+            "who_can_next": None if any(s["mine"] for s in steps)
+            else tasklist.who_can_any(steps)}
 
 
 def _waits_for(review) -> dict:
@@ -153,6 +159,64 @@ def case_facts_page(review_id: uuid.UUID):
                            **context), 409 if "form" in errors else 400
 
 
+@bp.route("/reviews/<uuid:review_id>/details", methods=["GET", "POST"])
+@requires("review.update")
+def details_page(review_id: uuid.UUID):
+    """Correct the review's own details (issue 14): pseudonym, dates, notifying agency.
+    The form opens with what is recorded; core/reviews/service.py update_details."""
+    from core.reviews.schemas import ReviewDetailsSchema
+    from core.web import prefill
+
+    review = review_or_404(review_id)
+    if review.tenant_id != g.tenant.id:
+        abort(403)  # a joint review's details are its lead's to record
+    context = {"review": review, "fields": forms.describe(ReviewDetailsSchema)}
+    if request.method == "GET":
+        return render_template("reviews/details.html", errors={},
+                               form=prefill.form_values(review, context["fields"]), **context)
+    data, errors = prefill.read_correction(ReviewDetailsSchema, review)
+    if not errors:
+        try:
+            service.update_details(review, data, _int(request.form.get("version")))
+            return redirect(url_for("reviews.detail", review_id=review.id))
+        except service.ReviewInvalid as invalid:
+            errors = invalid.errors
+        except service.ReviewConflict as conflict:
+            errors = {"form": str(conflict)}
+    return render_template("reviews/details.html", errors=errors, form=request.form,
+                           **context), 409 if "form" in errors else 400
+
+
+@bp.route("/reviews/<uuid:review_id>/withdraw", methods=["GET", "POST"])
+@requires("review.withdraw")
+def withdraw_page(review_id: uuid.UUID):
+    """Withdraw a notification entered in error, with the reason (the coordinator's to do,
+    before any decision): core/reviews/service.py withdraw."""
+    from core.reviews.schemas import WithdrawSchema
+
+    review = review_or_404(review_id)
+    if review.tenant_id != g.tenant.id:
+        abort(403)
+    fields = [f for f in forms.describe(WithdrawSchema) if f["name"] == "reason"]
+    context = {"review": review, "fields": fields,
+               "allowed": review.withdrawn_on is None
+               and review.stage in service.WITHDRAWABLE}
+    if request.method == "GET":
+        return render_template("reviews/withdraw.html", errors={}, form={}, **context)
+    data, errors = forms.read(WithdrawSchema)
+    if not errors:
+        try:
+            service.withdraw(review, data["reason"], current_user.id,
+                             _int(request.form.get("version")))
+            return redirect(url_for("reviews.detail", review_id=review.id))
+        except service.ReviewInvalid as invalid:
+            errors = invalid.errors
+        except service.ReviewConflict as conflict:
+            errors = {"form": str(conflict)}
+    return render_template("reviews/withdraw.html", errors=errors, form=request.form,
+                           **context), 409 if "form" in errors else 400
+
+
 def _step_options(review, transition) -> dict:
     """The choices a step's form draws from the review: the parallel processes a hold can
     wait for (this review's only)."""
@@ -177,16 +241,16 @@ def step(review_id: uuid.UUID, to: str):
     except transitions.StepProblem:
         abort(404)
     schema = step_data_schema(transition, review.guidance_profile)
-    facts = full_facts(review)
-    blocked = clock.problems_out(lifecycle.check(facts, transition))
     context = {"review": review, "transition": transition, "to": to,
-               "fields": forms.describe(type(schema)), "blocked": blocked,
+               "fields": forms.describe(type(schema)), "blocked": [], "refused": False,
                "options": _step_options(review, transition),
                "confirm_first": CONFIRM_FIRST}
     if request.method == "GET":
+        _before_the_form(review, to, context)
         return render_template("reviews/step.html", errors={}, form={}, **context)
     data, errors = forms.read(schema)
     if errors or request.form.get("change") == "yes":
+        _before_the_form(review, to, context)
         return render_template("reviews/step.html", errors=errors, form=request.form,
                                **context), 400 if errors else 200
     confirm_first = _confirm_first(transition, request.form)
@@ -197,7 +261,7 @@ def step(review_id: uuid.UUID, to: str):
         if refused.status == 403:
             abort(403)
         rows = clock.problems_out(refused.problems)
-        context["blocked"] = [r for r in rows if not r["field"]]
+        context["blocked"] = [r for r in rows if not r["field"] and r["code"] != "stale"]
         return render_template("reviews/step.html", form=request.form, **context,
                                errors={(r["field"] or "step"): r["message"] for r in rows}
                                ), refused.status
@@ -205,6 +269,18 @@ def step(review_id: uuid.UUID, to: str):
         return render_template("reviews/check.html", answers=_answers(context["fields"], data),
                                form=request.form, **context)
     return redirect(url_for("reviews.detail", review_id=review.id))
+
+
+def _before_the_form(review, to: str, context: dict) -> None:
+    """What the step's POST would refuse on before its data is known, by the same check
+    (``take`` as a dry run, without data): the lifecycle's guards, the local policies'
+    objections, the redaction gate. A step the person may not take says who can, and its
+    form is not offered (``refused``)."""
+    try:
+        transitions.take(review, to, None, g.roles, dry_run=True)
+    except transitions.StepProblem as refused:
+        context["blocked"] = clock.problems_out(refused.problems)
+        context["refused"] = refused.status == 403
 
 
 # Steps that cannot be undone: the person checks their answers before they count.

@@ -3,7 +3,9 @@
 // enhanced components; the pages work without JavaScript.
 import { initAll } from './govuk-frontend.min.js'
 import { initUploads } from './upload.js'
+import { initTableRegions } from './tables.js'
 
 document.body.classList.add('js-enabled', 'govuk-frontend-supported')
 initAll()
 initUploads()
+initTableRegions()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import request
+from flask import g, request
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.gov_form_base import GovFormBase
@@ -157,34 +157,65 @@ def _multidict(values):
     return MultiDict(values)
 
 
-def _date(name: str) -> tuple[str | None, str | None]:
-    return date_from(request.form, name)
+def _digits(part: str) -> bool:
+    """ASCII digits only: str.isdigit() also says yes to "²", which int() refuses."""
+    return part.isascii() and part.isdigit()
 
 
-def date_from(source, name: str) -> tuple[str | None, str | None]:
+def date_from(source, name: str, label=None) -> tuple[str | None, str | None]:
     """An ISO date from the three boxes of ``name`` in ``source``, or a message saying how
-    to write it (a real calendar date is also checked)."""
+    to write it (a real calendar date is also checked). With the field's ``label`` the
+    message names the date, as the GOV.UK date input asks
+    (https://design-system.service.gov.uk/components/date-input/#error-messages)."""
     parts = [str(source.get(f"{name}-{p}", "")).strip() for p in PARTS]
     if not any(parts):
         return None, None
-    if not all(p.isdigit() for p in parts) or len(parts[2]) != 4:
-        return None, _("Enter the date as day, month and year, for example 27 3 2026")
-    day, month, year = (int(p) for p in parts)
-    try:
+    if label is None:
+        if not all(_digits(p) for p in parts) or len(parts[2]) != 4:
+            return None, _("Enter the date as day, month and year, for example 27 3 2026")
+    else:
+        missing = [p for p, value in zip(PARTS, parts, strict=True) if not value]
+        if missing:
+            return None, _date_missing(str(label), missing)
+        if not all(_digits(p) for p in parts):
+            return None, _("%(label)s must be a real date", label=label)
+        if len(parts[2]) != 4:
+            return None, _("%(label)s must include a year with 4 numbers", label=label)
+    try:  # a day of 30 digits is no date either (OverflowError), nor one of 5,000 (ValueError)
+        day, month, year = (int(p) for p in parts)
         return date(year, month, day).isoformat(), None
-    except ValueError:
+    except (ValueError, OverflowError):
+        if label is not None:
+            return None, _("%(label)s must be a real date", label=label)
         return None, _("Enter a real date, for example 27 3 2026")
 
 
+def _date_missing(label: str, missing: list[str]) -> str:
+    if missing == ["day"]:
+        return _("%(label)s must include a day", label=label)
+    if missing == ["month"]:
+        return _("%(label)s must include a month", label=label)
+    if missing == ["year"]:
+        return _("%(label)s must include a year", label=label)
+    if missing == ["day", "month"]:
+        return _("%(label)s must include a day and month", label=label)
+    if missing == ["day", "year"]:
+        return _("%(label)s must include a day and year", label=label)
+    return _("%(label)s must include a month and year", label=label)
+
+
 def read(schema: type[Schema] | Schema) -> tuple[dict, dict[str, str]]:
-    """Validated data and {field: first error} from the submitted form."""
+    """Validated data and {field: first error} from the submitted form. The API shows
+    marshmallow's own messages; a page shows each error in words for people
+    (``people_message``)."""
     schema = schema() if isinstance(schema, type) else schema
     raw, errors = {}, {}
     for name, field in schema.fields.items():
         if field.dump_only:
             continue
         if isinstance(field, fields.Date):
-            value, error = _date(name)
+            g.setdefault("date_fields", set()).add(name)
+            value, error = date_from(request.form, name, label_of(name, field))
             if error:
                 errors[name] = error
             elif value:
@@ -202,9 +233,171 @@ def read(schema: type[Schema] | Schema) -> tuple[dict, dict[str, str]]:
     except ValidationError as invalid:
         for name, messages in invalid.messages.items():
             message = messages[0] if isinstance(messages, list) else str(messages)
-            errors.setdefault(name, _(message))
+            field = schema.fields.get(name)
+            errors.setdefault(name, _(message) if field is None
+                              else people_message(name, field, raw, message))
         data = {}
     return data, errors
+
+
+# -- Error messages for people (GOV.UK error message patterns:
+# https://design-system.service.gov.uk/components/error-message/). One place turns what
+# marshmallow refused (required, null, invalid, a validator) and the field's label into a
+# sentence. A field may carry its own: metadata={"messages": {"required": _l("...")}},
+# keyed by the codes below ("required", "null", "invalid", "choice", "length", "range",
+# "past").
+
+_CHOOSE_WIDGETS = frozenset({"choice", "recommendation", "parallel_process", "checkboxes",
+                             "checkbox"})
+# Labels that start with one of these take no "the": "Enter their relationship..."
+_DETERMINERS = ("the ", "their ", "a ", "an ", "your ", "who ", "what ", "when ", "which ",
+                "how ", "why ", "whether ", "if ", "y ", "yr ", "eu ", "ei ", "eich ",
+                "pwy ", "beth ", "pryd ", "pa ", "sut ", "a oes ", "os ")
+
+
+def label_of(name: str, field) -> str:
+    """The question a page asks for ``field`` (its metadata), or its name in words."""
+    label = field.metadata.get("label")
+    return str(label) if label else name.replace("_", " ").capitalize()
+
+
+def _lower(label: str) -> str:
+    """'Date of death' -> 'date of death', but 'CSP reference' stays as it is."""
+    if len(label) > 1 and label[0].isupper() and not label[1].isupper():
+        return label[0].lower() + label[1:]
+    return label
+
+
+def _enter(label: str) -> str:
+    if label.rstrip().endswith("?"):  # a question: better its own message in metadata
+        return _("Enter your answer to: %(label)s", label=label)
+    words = _lower(label)
+    if words.lower().startswith(_DETERMINERS):
+        return _("Enter %(label)s", label=words)
+    return _("Enter the %(label)s", label=words)
+
+
+def _select(label: str) -> str:
+    if label.rstrip().endswith("?"):
+        return _("Select your answer to: %(label)s", label=label)
+    words = _lower(label)
+    if words.lower().startswith(_DETERMINERS):
+        return _("Select %(label)s", label=words)
+    return _("Select the %(label)s", label=words)
+
+
+def _class_defaults(field) -> dict:
+    defaults: dict = {}
+    for cls in reversed(type(field).__mro__):
+        defaults.update(getattr(cls, "default_error_messages", {}))
+    return defaults
+
+
+def _custom(field, key: str) -> str | None:
+    """The field's own message for ``key``, if the project wrote one (not the library's)."""
+    message = field.error_messages.get(key)
+    if message is None or message is _class_defaults(field).get(key):
+        return None
+    return str(message)
+
+
+def _failure(name: str, field, raw: dict):
+    """Why marshmallow refused the field: (code, the validator that failed or None)."""
+    if name not in raw:  # not sent: required, unless a schema-wide rule named the field
+        return ("required", None) if field.required else (None, None)
+    value = raw[name]
+    if value is None:
+        return ("null", None)
+    try:
+        typed = field._deserialize(value, name, raw)
+    except ValidationError:
+        return ("invalid", None)
+    except Exception:  # noqa: BLE001 - a field that cannot even try: still the input's fault
+        return ("invalid", None)
+    for check in field.validators:
+        try:
+            if check(typed) is False:
+                return ("validator", check)
+        except ValidationError:
+            return ("validator", check)
+    return (None, None)  # refused by the schema as a whole: its own message stands
+
+
+def people_message(name: str, field, raw: dict, message: str) -> str:
+    """The page's sentence for marshmallow's ``message`` about ``field``."""
+    from marshmallow import validate
+
+    code, check = _failure(name, field, raw)
+    if code == "validator":
+        if isinstance(check, validate.OneOf):
+            code = "choice"
+        elif isinstance(check, validate.Length):
+            code = "length"
+        elif isinstance(check, validate.Range):
+            code = "range"
+        elif isinstance(check, validate.Email):
+            code = "email"
+        elif getattr(check, "__name__", "") == "_not_future":
+            code = "past"
+        elif getattr(check, "__name__", "") == "_no_blank":
+            code = "required"
+    own = field.metadata.get("messages") or {}
+    if code in own:
+        return str(own[code])
+    label = label_of(name, field)
+    widget = field.metadata.get("widget", "text")
+    choose = widget in _CHOOSE_WIDGETS or isinstance(field, fields.UUID | fields.List |
+                                                     fields.Boolean)
+    if code in ("required", "null", "choice"):
+        if code != "choice" and isinstance(field, fields.Date):
+            return _enter(label)
+        return _select(label) if choose or code == "choice" else _enter(label)
+    if code == "invalid":
+        custom = _custom(field, "invalid")
+        if custom:
+            return custom
+        if isinstance(field, fields.Date):
+            return _("%(label)s must be a real date", label=label)
+        if isinstance(field, fields.Integer):
+            return _("%(label)s must be a whole number", label=label)
+        if isinstance(field, fields.Number):
+            return _("%(label)s must be a number", label=label)
+        if isinstance(field, fields.Email):
+            return _("Enter an email address in the correct format, like name@example.com")
+        return _select(label) if choose else _enter(label)
+    if code == "length":
+        value = raw.get(name)
+        if check.min and (value is None or len(str(value)) < check.min):
+            if check.min <= 1:
+                return _enter(label)
+            return _("%(label)s must be %(min)d characters or more", label=label,
+                     min=check.min)
+        return _("%(label)s must be %(max)d characters or fewer", label=label, max=check.max)
+    if code == "range":
+        if check.min is not None and check.max is not None:
+            return _("%(label)s must be between %(min)s and %(max)s", label=label,
+                     min=check.min, max=check.max)
+        if check.min is not None:
+            return _("%(label)s must be %(min)s or more", label=label, min=check.min)
+        return _("%(label)s must be %(max)s or less", label=label, max=check.max)
+    if code == "email":
+        return _("Enter an email address in the correct format, like name@example.com")
+    if code == "past":
+        return _("%(label)s must be today or in the past", label=label)
+    return _(message)
+
+
+def errors_list(errors: dict[str, str]) -> list[dict]:
+    """The error summary: each message linked to its field, a date to its day box (GOV.UK:
+    https://design-system.service.gov.uk/components/date-input/#error-messages)."""
+    dates = g.get("date_fields", set())
+
+    def anchor(name: str) -> str:
+        return f"#{name}-day" if name in dates or f"{name}-day" in request.form else f"#{name}"
+
+    # a message put right on another page carries its address (core/policies/location.py)
+    return [{"text": text, "href": getattr(text, "href", None) or anchor(name)}
+            for name, text in errors.items()]
 
 
 def render_fields(described: list[dict], values=None, errors: dict | None = None,

@@ -26,9 +26,11 @@ class Settings(Schema):
     # them, 5 Feb 2024. Source: PT / GR24
     # (https://www.parliamenttoday.com/members/viewnews.html?id=152978); seed 000
     # Warrington, "Domestic Abuse Related Death Review (previously known as a DHR)".
+    # Three date boxes (issue 14: as one text box, forms read it as a date's three boxes,
+    # found none, and kept the default: the date typed was never saved).
     dardr_from = fields.Date(load_default=DARDR_FROM, metadata={
-        "label": _l("Reviews notified on or after this date are called DARDRs (YYYY-MM-DD)"),
-        "widget": "text"})
+        "label": _l("Reviews notified on or after this date are called DARDRs"),
+        "widget": "date"})
 
 
 # Quotes are records of the review (``/reviews/<id>/quotes``: who quoted, for what, how
@@ -85,9 +87,11 @@ class Warrington:
         have = len({q.supplier.strip().lower() for q in review.quotes
                     if q.covers in FOR_THE_CHAIR})
         if have < needed:
+            # field="quotes": the quotes are recorded on their own page, where the error
+            # summary links (core/policies/location.py; issue 14: it linked to "#form")
             return [Problem("quotes", _("Record at least %(needed)s quotes for the independent "
                                         "chair before appointing one (%(have)s so far).",
-                                        needed=needed, have=have))]
+                                        needed=needed, have=have), field="quotes")]
         return []
 
     @hookimpl

@@ -171,3 +171,33 @@ def test_an_edit_of_a_record_removed_meanwhile_is_a_409(client, world, admin_eng
     monkeypatch.undo()
     assert lost.status_code == 409 and "removed this record" in lost.json["errors"][0][
         "message"]
+
+
+def test_a_correction_that_changes_nothing_writes_nothing(client, world):
+    """Issue 14: the change pages send every field; only what really changed is written,
+    on the timeline and in the audit trail."""
+    api = Api(client, world)
+    rid, member = world.reviews["alpha"][0].id, world.items[("alpha", "panel_members")]
+    same = api.patch(f"/reviews/{rid}/panel-members/{member}",
+                     {"agency": "Police", "name": "Invented Officer", "version": 1})
+    assert same.status_code == 200 and same.json["version"] == 1
+    assert not db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "panel_members.update")).all()
+    mixed = api.patch(f"/reviews/{rid}/panel-members/{member}",
+                      {"agency": "Police", "name": "Invented Sergeant"})
+    assert mixed.json["version"] == 2
+    assert db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "panel_members.update")).one().details == {"fields": ["name"]}
+
+
+def test_a_waived_report_keeps_its_date_when_only_the_reason_is_corrected(client, world):
+    """The rules read what the record will hold: the waived date already recorded counts
+    (it used to be asked for again when only the reason was sent)."""
+    api = Api(client, world)
+    rid, report = world.reviews["alpha"][0].id, world.items[("alpha", "agency_reports")]
+    url = f"/reviews/{rid}/agency-reports/{report}"
+    assert api.patch(url, {"waived_reason": "No contact with the person (invented).",
+                           "waived_on": "2026-03-05"}).status_code == 200
+    corrected = api.patch(url, {"waived_reason": "No contact with either person."})
+    assert corrected.status_code == 200, corrected.json
+    assert corrected.json["waived_on"] == "2026-03-05"

@@ -109,7 +109,8 @@ def test_publish_not_before_home_office_letter(client, world):
                        expect=422)
     error = refused["errors"][0]
     assert (error["field"], error["code"]) == ("published_on", "date_order")
-    assert "Home Office letter" in error["message"] and "2026-07-01" in error["message"]
+    # the date in words, as people write it (issue 14)
+    assert "Home Office letter" in error["message"] and "1 July 2026" in error["message"]
     api.step(rid, "published", {"published_on": "2026-07-01"}, role=CHAIR)
 
 

@@ -33,7 +33,8 @@ def _everything(admin_engine) -> dict:
 
 
 READS = re.compile(r"(\.read|\.list|\.dashboard|^document\.download|^access\.denied"
-                   r"|^sar\.bundle_downloaded|^sar\.searched|^audit\.exported|^tenant\.exported)$")
+                   r"|^sar\.bundle_downloaded|^sar\.searched|^audit\.exported|^tenant\.exported"
+                   r"|^export\.(action_plan|summary_pack|board_report))$")
 
 
 def test_head_with_a_body_changes_nothing_on_any_url(app, database, admin_engine, world):

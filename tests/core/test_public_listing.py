@@ -19,6 +19,7 @@ from core.records.models import PublicationRecord
 from core.reviews.models import Review
 from tenants.context import tenant_scope
 from tests.core.test_review_journey_api import Api
+from tests.document_samples import pdf
 from tests.plugins.test_joint import joint  # noqa: F401 - the fixture
 from tests.plugins.walk import review_at
 
@@ -308,7 +309,7 @@ def test_M8_learning_pack_appears_on_the_public_page_once_published(app, world, 
     refused = api.post(f"/reviews/{rid}/public-documents", {"kind": "learning_product"}, chair)
     assert refused.status_code == 409  # nothing uploaded yet: an actionable refusal
     assert "Upload" in refused.json["errors"][0]["message"]
-    api.upload(rid, "learning_product", "Learning pack", b"%PDF-1.4 invented learning pack")
+    api.upload(rid, "learning_product", "Learning pack", pdf("Invented learning pack"))
     assert client.get(url).status_code == 404  # uploading alone publishes nothing
     assert "Learning product" not in _page(client)
     coordinator = api.post(f"/reviews/{rid}/public-documents", {"kind": "learning_product"})
@@ -347,7 +348,7 @@ def test_M8_the_chair_publishes_the_pack_from_the_review_pages(app, world, clien
     assert refused.status_code == 409
     assert "Upload the learning product" in refused.get_data(as_text=True)
     Api(client, world).upload(rid, "learning_product", "Learning pack",
-                              b"%PDF-1.4 invented learning pack")
+                              pdf("Invented learning pack"))
     done = client.post(f"/t/alpha/reviews/{rid}/public-documents/learning_product")
     assert done.status_code == 302
     assert client.get(f"/t/alpha/published/{reference}/learning_product").status_code == 200

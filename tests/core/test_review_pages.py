@@ -126,7 +126,8 @@ def test_timeline_lists_steps_and_records(client, world):
     rid = world.reviews["alpha"][0].id
     client.post(f"/t/alpha/reviews/{rid}/steps/scoping", data={})
     html = client.get(f"/t/alpha/reviews/{rid}/timeline").get_data(as_text=True)
-    assert "Scoping" in html and "Record changed" in html and "Document uploaded" in html
+    assert "Scoping" in html and "Document uploaded: Terms of reference, version 1" in html
+    assert "Scoping return added" in html and "Record changed" not in html  # in words
 
 
 def test_dashboard_lists_overdue_first(client, world):

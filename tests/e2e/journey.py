@@ -46,6 +46,7 @@ class Visitor:
     checked: list[str] = field(default_factory=list)
     violations: dict[str, list[str]] = field(default_factory=dict)
     script_errors: list[str] = field(default_factory=list)
+    check_width: bool = True  # off where the caller measures widths itself (test_reflow)
 
     def __post_init__(self) -> None:
         # a script error, or anything the content security policy blocked, is a failure
@@ -58,6 +59,12 @@ class Visitor:
         assert self.page.locator("html").get_attribute("lang") == self.lang, url
         assert self.page.locator("h1").count() == 1, f"{url} needs exactly one h1"
         assert self.script_errors == [], (url, self.script_errors)
+        # reflow (WCAG 1.4.10): the page never scrolls sideways (tests/e2e/test_reflow.py
+        # also checks every page at 320 px)
+        if self.check_width:
+            wider = self.page.evaluate(
+                "() => document.documentElement.scrollWidth - innerWidth")
+            assert wider <= 0, f"{url} is {wider} px wider than the window"
         found = axe_violations(self.page)
         if found:
             self.violations[url] = found

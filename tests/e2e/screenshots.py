@@ -28,6 +28,22 @@ def _shoot(page, name: str, path: str) -> None:
     print(f"docs/screenshots/{name}.png  {path}")
 
 
+def _linked(page, selector: str) -> str | None:
+    """Where the page's link ``selector`` goes, or None (with a note) if it has none."""
+    link = page.locator(selector)
+    if not link.count():
+        print(f"no {selector} on {page.url}: its screenshot is left as it was",
+              file=sys.stderr)
+        return None
+    return link.first.get_attribute("href")
+
+
+def _review_at(page, pseudonym: str) -> str | None:
+    """The dashboard's link to the demo review with this (invented) pseudonym."""
+    row = page.locator("main tr", has_text=pseudonym).locator("a[href*='/reviews/']")
+    return row.first.get_attribute("href") if row.count() else None
+
+
 def main() -> int:
     problem = chromium.missing()
     if problem:
@@ -50,7 +66,20 @@ def main() -> int:
         page.wait_for_load_state()
         _shoot(page, "dashboard", f"/t/{TENANT}/")
         review = next(h for h in _review_links(page) if re.search(r"/reviews/[0-9a-f-]{36}$", h))
+        tracker = _linked(page, "main a#action-tracker")
+        board = _linked(page, "main a#board-report")
+        # a review gathering evidence: its task list has sections in every status
+        task_list = _review_at(page, "Adult E (invented demo case)") or review
         _shoot(page, "review-overview", review)
+        _shoot(page, "task-list", task_list)
+        if tracker:
+            _shoot(page, "action-tracker", tracker)
+        if board:
+            _shoot(page, "board-report", board)
+        # the dashboard on a phone (375 px): it reflows, nothing scrolls sideways
+        page.set_viewport_size({"width": 375, "height": 800})
+        _shoot(page, "dashboard-phone", f"/t/{TENANT}/")
+        page.set_viewport_size({"width": 1100, "height": 800})
         _shoot(page, "documents", f"{review}/documents")
         _shoot(page, "family-engagement", f"{review}/family-contacts")
         _shoot(page, "action-plan", f"{review}/actions")

@@ -99,7 +99,7 @@ def test_large_upload_shows_progress_and_lands(new_page):
     assert 0 < int(midway.split()[1]) < 100
     assert "Large invented file" in page.locator("main").inner_text()
     with page.expect_download() as download:
-        page.locator("main a[href*='/versions/1']").last.click()
+        page.locator("main a[href$='/versions/1']").last.click()
     assert download.value.path().stat().st_size == len(b"Invented line of text.\n") * 400_000
 
 

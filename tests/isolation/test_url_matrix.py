@@ -156,6 +156,12 @@ BODIES = {
     # issue 13, part 3: the case facts at notification, corrected
     "reviews.case_facts_page": lambda w: {"data": {"victim_age": "30"}},
     "reviews_api.update_case_facts": lambda w: {"json": {"victim_age": 30}},
+    # issue 14: the review's own details corrected; a notification withdrawn (in error)
+    "reviews.details_page": lambda w: {"data": {"pseudonym": "Matrix overwrite",
+                                                "_present": "pseudonym"}},
+    "reviews_api.update_details": lambda w: {"json": {"pseudonym": "Matrix overwrite"}},
+    "reviews.withdraw_page": lambda w: {"data": {"reason": "Matrix withdrawal"}},
+    "reviews_api.withdraw": lambda w: {"json": {"reason": "Matrix withdrawal"}},
     "policies.local_fields": lambda w: {"data": {"review_cost": "1500.00"}},
     "policies_api.put_local": lambda w: {"json": {"fields": {"review_cost": "1500.00"}}},
     "admin.enable": lambda w: {"data": {"min_quotes": "2"}},
@@ -173,7 +179,11 @@ BODIES = {
     "joint_api.sign_off": lambda w: {},
     "joint_api.remove": lambda w: {},
     "documents.upload": _file,
-    "documents.new_version": _file,
+    # issue 14: a document (or one version) entered in error, removed with a reason
+    "documents.remove": lambda w: {"data": {"reason": "Matrix"}},
+    "documents.remove_version": lambda w: {"data": {"reason": "Matrix"}},
+    "documents_api.remove_document": lambda w: {"json": {"reason": "Matrix"}},
+    "documents_api.remove_version": lambda w: {"json": {"reason": "Matrix"}},
     "members.add": lambda w: {"data": {"email": "viewer@beta.test", "role": "csp_chair"}},
     "members.remove": lambda w: {"data": {}},
     "admin.branding": lambda w: {"data": {"colour": "purple"}},

@@ -208,7 +208,17 @@ def test_dashboard_list_and_review_page_scan_no_partnership_whole(app, world, ad
     token = {"Authorization": f"Bearer {world.tokens[('alpha', 'review_coordinator')]}"}
     requests = [("/t/alpha/", {}), ("/api/v1/t/alpha/reviews", token),
                 ("/api/v1/t/alpha/dashboard", token), (f"/t/alpha/reviews/{rid}", {}),
-                (f"/api/v1/t/alpha/reviews/{rid}", token)]
+                (f"/api/v1/t/alpha/reviews/{rid}", token),
+                # the lists' filters, sorts and pages, and the action tracker (issue 14)
+                ("/t/alpha/?q=bulk&stage=notified&year=2026&overdue=yes&sort=due&page=2", {}),
+                ("/t/alpha/?on_hold=yes&closed=yes&withdrawn=yes&sort=reference&order=desc",
+                 {}),
+                ("/api/v1/t/alpha/reviews?guidance_profile=england-2016&sort=notified"
+                 "&order=asc&page=3&page_size=5", token),
+                ("/t/alpha/actions", {}),
+                ("/t/alpha/actions?q=bulk&owner=bulk&agency=bulk&status=open&overdue=yes"
+                 "&sort=owner&order=desc&page=2", {}),
+                ("/api/v1/t/alpha/actions?sort=reference&page=2&page_size=5", token)]
     with Statements(db.engine) as sent:
         for url, headers in requests:
             assert client.get(url, headers=headers).status_code == 200, url

@@ -61,7 +61,7 @@ def test_the_admin_pages(client, world):
     assert "Preston local policy" in page
     refused = client.post("/admin/tenants/alpha/policies/preston", data={"months_online": "12"})
     assert refused.status_code == 400
-    assert "Missing data for required field." in refused.get_data(as_text=True)
+    assert "Enter how to ask for a report after that" in refused.get_data(as_text=True)
     assert client.post("/admin/tenants/alpha/policies/preston", data={
         "months_online": "12", "request_contact": "reviews@alpha.example"}).status_code == 302
     assert set(policies.enabled(world.tenants["alpha"].id)) == {"preston"}

@@ -247,6 +247,33 @@ def test_W11_a_count_typed_before_quotes_were_records_stays_readable(app, world,
     assert "3 quotes were counted before each quote was recorded" in page
 
 
+def test_W11_the_quotes_error_links_to_the_quotes_page(app, world, client):
+    """Issue 14: refused for want of quotes, the error summary linked to "#form", a place
+    on no page; it links to the page where quotes are recorded."""
+    policies.enable(world.tenants["alpha"], "warrington", {"min_quotes": 3})
+    rid = review_at(world, "alpha", "setup")
+    sign_in(client, "review_coordinator@alpha.test")
+    refused = client.post(f"/t/alpha/reviews/{rid}/chair-appointments", data={
+        "name": "Invented Chair", "appointed_on-day": "1", "appointed_on-month": "2",
+        "appointed_on-year": "2025", "independence_statement": "None."})
+    assert refused.status_code == 409
+    page = refused.get_data(as_text=True)
+    assert "Record at least 3 quotes for the independent chair" in page
+    assert f'href="/t/alpha/reviews/{rid}/quotes"' in page and 'href="#form"' not in page
+
+
+def test_W11_local_information_is_named_after_the_policy_not_its_code(app, world, client):
+    policies.enable(world.tenants["alpha"], "warrington", {"min_quotes": 3})
+    rid = review_at(world, "alpha", "setup")
+    sign_in(client, "review_coordinator@alpha.test")
+    page = client.get(f"/t/alpha/reviews/{rid}").get_data(as_text=True)
+    assert "Local information (Warrington local policy)" in page
+    assert "Local information (warrington)" not in page
+    local = client.get(f"/t/alpha/reviews/{rid}/local/warrington").get_data(as_text=True)
+    assert '<h1 class="govuk-heading-l">Local information (Warrington local policy)</h1>' \
+        in local
+
+
 def test_W1_any_police_force_is_accepted_with_a_warning_and_the_speed_shown(app, world,
                                                                            client):
     policies.enable(world.tenants["alpha"], "warrington", {"min_quotes": 3})
