@@ -14,7 +14,7 @@ from core.records import service
 from core.records.kinds import BY_SLUG, KINDS, Kind
 from core.records.models import Recommendation
 from core.reviews.lookup import review_or_404
-from core.web import forms, prefill
+from core.web import banners, forms, prefill
 
 bp = Blueprint("records", __name__, url_prefix="/t/<slug>/reviews/<uuid:review_id>",
                template_folder="templates")
@@ -86,8 +86,9 @@ def _edit_view(kind: Kind):
         data, errors = prefill.read_correction(kind.update, record)
         if not errors:
             try:
-                service.update_record(review, kind, record, data,
-                                      _int(request.form.get("version")), g.roles)
+                with banners.unless_unchanged(record):
+                    service.update_record(review, kind, record, data,
+                                          _int(request.form.get("version")), g.roles)
                 return redirect(url_for(f"records.{kind.key}", review_id=review.id))
             except service.RecordInvalid as invalid:
                 errors = invalid.errors

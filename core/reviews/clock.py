@@ -109,6 +109,14 @@ def next_steps(facts: lifecycle.ReviewFacts) -> list[str]:
     return [t.to for t in available(facts)]
 
 
+def step_actions(facts: lifecycle.ReviewFacts) -> list[dict]:
+    """The steps that may follow as the API lists them: each named as an action (the
+    lifecycle table's ``action``, in the request's language) with the roles that may take
+    it, as the review page's task list names them (issue 14)."""
+    return [{"to": t.to, "action": _(t.action), "roles": sorted(t.roles)}
+            for t in available(facts)]
+
+
 # --- what the clock says, kept ------------------------------------------------------------
 
 def _day(value: str | None) -> date | None:

@@ -195,6 +195,16 @@ class ScopeFlagSchema(Schema):
     message = fields.String()
 
 
+class NextStepSchema(Schema):
+    """A step that may follow, as the review page names it (issue 14)."""
+
+    to = fields.String(metadata={"description": "The value of 'to' that takes it."})
+    action = fields.String(metadata={
+        "description": "The step named as what a person does, in the request's language."})
+    roles = fields.List(fields.String(), metadata={
+        "description": "The roles that may take it (codes of core/auth/roles.py)."})
+
+
 class ReviewDetailSchema(ReviewSchema):
     victim_age = fields.Integer(dump_only=True, allow_none=True)
     relationship_to_suspect = fields.String(dump_only=True, allow_none=True)
@@ -218,6 +228,9 @@ class ReviewDetailSchema(ReviewSchema):
     deadlines = fields.List(fields.Nested(DeadlineSchema), dump_only=True)
     next_steps = fields.List(fields.String(), dump_only=True, metadata={
         "description": "Values of 'to' that may follow from this stage."})
+    steps = fields.List(fields.Nested(NextStepSchema), dump_only=True, metadata={
+        "description": "The same steps, each named as an action with the roles that may "
+                       "take it (whether one is blocked now shows when it is taken: 409)."})
     guidance = fields.Method("_guidance", dump_only=True, metadata={
         "description": "The guidance profile: whether it is in force (a draft is not), and "
                        "why, with its sources."})

@@ -183,7 +183,8 @@ def detail(review: Review) -> dict:
     db.session.commit()  # what was computed again (if it was stale) is kept
     return {**{c.key: getattr(review, c.key) for c in Review.__table__.columns},
             "on_hold": facts.on_hold, "deadlines": clock.rows(kept),
-            "next_steps": clock.next_steps(facts), "facts": facts,
+            "next_steps": clock.next_steps(facts), "steps": clock.step_actions(facts),
+            "facts": facts,
             "scope_flags": case_facts.flags(review)}
 
 

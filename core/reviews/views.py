@@ -23,7 +23,7 @@ from core.reviews.schemas import (
     guidance_record_schema,
     step_data_schema,
 )
-from core.web import forms
+from core.web import banners, forms
 
 bp = Blueprint("reviews", __name__, url_prefix="/t/<slug>", template_folder="templates")
 tenant_pages(bp)
@@ -151,7 +151,8 @@ def case_facts_page(review_id: uuid.UUID):
         # a box left empty clears what it held (the form sends every field)
         data = {name: data.get(name) for name in case_facts.FIELDS}
         try:
-            case_facts.update(review, data, _int(request.form.get("version")))
+            with banners.unless_unchanged(review):
+                case_facts.update(review, data, _int(request.form.get("version")))
             return redirect(url_for("reviews.detail", review_id=review.id))
         except case_facts.FactsConflict as conflict:
             errors = {"form": str(conflict)}
@@ -177,7 +178,8 @@ def details_page(review_id: uuid.UUID):
     data, errors = prefill.read_correction(ReviewDetailsSchema, review)
     if not errors:
         try:
-            service.update_details(review, data, _int(request.form.get("version")))
+            with banners.unless_unchanged(review):
+                service.update_details(review, data, _int(request.form.get("version")))
             return redirect(url_for("reviews.detail", review_id=review.id))
         except service.ReviewInvalid as invalid:
             errors = invalid.errors

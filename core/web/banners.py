@@ -12,7 +12,8 @@ POST endpoint in neither table. Base.html draws the banner above the page's cont
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, g, request, session
@@ -22,6 +23,7 @@ from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
 CATEGORY = "success"
+UNCHANGED = "unchanged"  # a correction sent back as it was: said, but not as a success
 
 
 def _location_args(response) -> tuple[str | None, dict]:
@@ -160,6 +162,17 @@ def _after(response):
     if message:
         flash(message, CATEGORY)
     return response
+
+
+@contextmanager
+def unless_unchanged(row) -> Iterator[None]:
+    """Around a correction: when it wrote nothing (``row``'s version is as it was: the form
+    came back with the answers the record already held), the next page says "No changes
+    were made" instead of the success banner."""
+    before = row.version
+    yield
+    if row.version == before:
+        flash(_("No changes were made"), UNCHANGED)
 
 
 def init_app(app) -> None:

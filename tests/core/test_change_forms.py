@@ -126,6 +126,25 @@ def test_a_form_sent_back_as_it_opened_changes_nothing(client, world):
     assert changed == []  # nothing changed: nothing to audit
 
 
+def test_a_form_sent_back_unchanged_says_so_not_success(client, world):
+    """A correction that writes nothing is not reported as one (issue 14, banners)."""
+    sign_in(client, "review_coordinator@alpha.test")
+    rid = world.reviews["alpha"][0].id
+    for url in (f"/t/alpha/reviews/{rid}/parallel-processes/"
+                f"{world.items[('alpha', 'parallel_processes')]}",
+                f"/t/alpha/reviews/{rid}/details", f"/t/alpha/reviews/{rid}/case-facts"):
+        sent = client.post(url, data=form_of(client, url), follow_redirects=True)
+        page = sent.get_data(as_text=True)
+        assert sent.status_code == 200, url
+        assert "No changes were made" in page and "govuk-notification-banner--success" \
+            not in page, url
+    url = f"/t/alpha/reviews/{rid}/details"
+    form = form_of(client, url)
+    form["pseudonym"] = "Adult Q (invented)"
+    page = client.post(url, data=form, follow_redirects=True).get_data(as_text=True)
+    assert "govuk-notification-banner--success" in page and "No changes were made" not in page
+
+
 def test_clearing_an_optional_field_clears_it_and_a_required_one_is_refused(client, world):
     api = Api(client, world)
     rid = world.reviews["alpha"][0].id

@@ -256,3 +256,18 @@ def test_a_stale_step_is_explained_in_words(client, world):
     assert ("Someone else changed this review while you were working on it (it is now at "
             "the stage 'Notified'). Reload the page to see the change, then try again.") in text
     assert "at version" not in text and "stage notified" not in text
+
+
+def test_the_api_names_the_next_steps_as_the_page_does(client, world):
+    """The API and the page share the lifecycle table's action names (issue 14, item 2)."""
+    token = world.tokens[("alpha", "csp_chair")]
+    rid = world.reviews["alpha"][1].id
+    for lang, name in (("en", "Record the decision to commission a review"),
+                       ("cy", "Cofnodi'r penderfyniad i gomisiynu adolygiad")):
+        body = client.get(f"/api/v1/t/alpha/reviews/{rid}",
+                          headers={"Authorization": f"Bearer {token}",
+                                   "Accept-Language": lang}).get_json()
+        steps = {s["to"]: s for s in body["steps"]}
+        assert [s["to"] for s in body["steps"]] == body["next_steps"]
+        assert steps["setup"]["action"] == name, lang
+        assert steps["setup"]["roles"] == ["csp_chair"]
